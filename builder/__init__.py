@@ -1,0 +1,3 @@
+"""coursepack: competency-based curricula in YAML → SCORM packages and PDF study guides."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,124 @@
+"""Command line: parse, call one stage function, print diagnostics, exit 0/1/2."""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Callable, NoReturn
+
+import click
+
+from . import __version__
+from .check import Sources, check_curriculum
+from .diagnostics import Diagnostic, Severity
+from .schema import SCHEMAS, schema_text
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def _print_diagnostics(diags: list[Diagnostic], strict: bool) -> None:
+    unique = sorted(dict.fromkeys(diags), key=Diagnostic.sort_key)
+    for d in unique:
+        click.echo(d.render(), err=True)
+    errors = sum(d.severity is Severity.ERROR for d in unique)
+    warnings = len(unique) - errors
+    if unique:
+        label = " (treated as errors: --strict)" if strict and warnings else ""
+        click.echo(f"{errors} error(s), {warnings} warning(s){label}", err=True)
+
+
+def _failed(diags: list[Diagnostic], strict: bool) -> bool:
+    return any(d.severity is Severity.ERROR or strict for d in diags)
+
+
+def _load(directory: Path, strict: bool) -> tuple[Sources | None, list[Diagnostic]]:
+    if not directory.is_dir():
+        raise click.UsageError(f"{directory} is not a folder")
+    return check_curriculum(directory)
+
+
+def _guard(debug: bool, run: Callable[[], int]) -> NoReturn:
+    """No traceback for users: an internal bug prints one line unless --debug."""
+    try:
+        code = run()
+    except click.ClickException:
+        raise
+    except KeyboardInterrupt:
+        click.echo("interrupted; dist/ was left as it was", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        if debug:
+            traceback.print_exc()
+        else:
+            click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
+            click.echo("this is a bug in coursepack; run again with --debug and report the output", err=True)
+        sys.exit(3)
+    sys.exit(code)
+
+
+DIR_ARG = click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default="curriculum")
+STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+DEBUG = click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """coursepack: build SCORM packages and PDF study guides from a YAML curriculum."""
+
+
+@cli.command()
+@DIR_ARG
+@STRICT
+@DEBUG
+def check(directory: Path, strict: bool, debug: bool) -> None:
+    """Check a curriculum and report every problem with file:line:col."""
+
+    def run() -> int:
+        started = time.perf_counter()
+        sources, diags = _load(directory, strict)
+        _print_diagnostics(diags, strict)
+        if sources is None or _failed(diags, strict):
+            return EXIT_CONTENT
+        sets = sources.sets
+        outcomes = sum(len(s.model.outcomes) for s in sets)
+        items = sum(len(s.model.assessment.items) for s in sets)
+        tasks = sum(len(s.model.portfolio) for s in sets)
+        lessons = sum(len(s.model.lessons) for s in sets)
+        elapsed = time.perf_counter() - started
+        click.echo(f"ok: {len(sets)} sets, {outcomes} outcomes, {lessons} lessons, {items} items, "
+                   f"{tasks} portfolio tasks ({elapsed:.2f} s)")
+        return EXIT_OK
+
+    _guard(debug, run)
+
+
+@cli.command()
+@click.option("--kind", type=click.Choice(sorted(SCHEMAS)), default="competency-set", show_default=True,
+              help="Which file the schema describes.")
+def schema(kind: str) -> None:
+    """Print the JSON Schema of a curriculum file (for editor completion)."""
+    click.echo(schema_text(kind), nl=False)
+
+
+@cli.command()
+def version() -> None:
+    """Print the coursepack version."""
+    click.echo(f"coursepack {__version__}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        cli.main(args=argv, prog_name="coursepack", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code or 0)
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_USAGE
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return EXIT_USAGE
+    except SystemExit as exc:
+        return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_USAGE
+    return EXIT_OK

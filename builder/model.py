@@ -1,0 +1,294 @@
+"""Source models: the shape of the YAML a curriculum committee writes.
+
+These models check single documents only; rules that span documents (unique ids,
+references, program rules) live in check.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+
+def _as_written(value: Any) -> Any:
+    """Numbers the loader saw as plain scalars keep their source text (1.10 stays "1.10")."""
+    source = getattr(value, "source", None)
+    if isinstance(source, str):
+        return source
+    return value
+
+
+def _no_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_as_written), AfterValidator(_no_blank)]
+Markdown = Text
+CODE_RE = r"^[A-Z][A-Z0-9]{1,9}$"
+ID_RE = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
+SetCode = Annotated[str, BeforeValidator(_as_written), StringConstraints(pattern=CODE_RE)]
+Ident = Annotated[str, BeforeValidator(_as_written), StringConstraints(pattern=ID_RE, max_length=60)]
+Version = Annotated[
+    str, BeforeValidator(_as_written), StringConstraints(pattern=r"^[0-9]+(\.[0-9]+){0,3}$")
+]
+LANG_RE = r"^[a-z]{2,3}(-[A-Z]{2})?$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Bloom(str, Enum):
+    """Bloom's revised taxonomy, lowest to highest."""
+
+    remember = "remember"
+    understand = "understand"
+    apply = "apply"
+    analyze = "analyze"
+    evaluate = "evaluate"
+    create = "create"
+
+    @property
+    def rank(self) -> int:
+        return list(Bloom).index(self)
+
+
+# ---------------------------------------------------------------- program
+
+
+class RequirementRule(Strict):
+    """Either `required: [codes]` or `choose: N` with `from: [codes]`."""
+
+    title: Text | None = Field(None, description="Heading shown for this rule, e.g. 'Electives'.")
+    required: list[SetCode] | None = Field(None, description="Set codes every candidate completes.")
+    choose: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="How many sets the candidate picks from `from`."
+    )
+    from_: list[SetCode] | None = Field(
+        None, alias="from", description="Set codes a candidate chooses from."
+    )
+
+    @model_validator(mode="after")
+    def _one_form(self) -> RequirementRule:
+        has_required = self.required is not None
+        has_choose = self.choose is not None or self.from_ is not None
+        if has_required == has_choose:
+            raise ValueError("a requirement has either `required: [...]` or `choose: N` with `from: [...]`")
+        if has_choose and (self.choose is None or self.from_ is None):
+            raise ValueError("`choose: N` and `from: [...]` go together")
+        return self
+
+
+class RouteKind(str, Enum):
+    course = "course"
+    portfolio = "portfolio"
+
+
+class Route(Strict):
+    id: RouteKind = Field(description="`course` or `portfolio`.")
+    title: Text
+    description: Markdown
+
+
+class Program(Strict):
+    schema_: str | None = Field(None, alias="$schema", description="Editor hint, ignored by the builder.")
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,39}$")] = Field(
+        description="Short lowercase id, used in package identifiers."
+    )
+    title: Text
+    short_title: Text | None = None
+    publisher: Text = Field(description="Who issues the program; the author of every guide.")
+    version: Version
+    released: dt.date = Field(description="Date of this curriculum version (YYYY-MM-DD).")
+    language: Annotated[str, StringConstraints(pattern=LANG_RE)] = Field(
+        "en", description="BCP 47 language of the content, e.g. en or es."
+    )
+    description: Markdown
+    notice: Markdown | None = Field(None, description="Disclaimer printed in guides and packages.")
+    requirements: list[RequirementRule] = Field(min_length=1)
+    routes: list[Route] = Field(min_length=1)
+    time_limit_years: Annotated[int, Field(ge=1)] | None = None
+    theme: str = "default"
+
+
+# ---------------------------------------------------------------- competency set
+
+
+class Outcome(Strict):
+    id: Ident
+    statement: Text
+    bloom: Bloom
+
+
+class Lesson(Strict):
+    id: Ident
+    title: Text
+    outcomes: list[Ident] = Field(min_length=1)
+    minutes: Annotated[int, Field(ge=1, le=600)] = Field(description="Estimated study time.")
+    body: Markdown
+
+
+class Choice(Strict):
+    text: Text
+    correct: bool = False
+    feedback: Text
+
+
+class ItemBase(Strict):
+    id: Ident
+    outcomes: list[Ident] = Field(min_length=1)
+    prompt: Markdown
+    points: Annotated[int, Field(ge=1, le=100)] = 1
+    bloom: Bloom | None = Field(None, description="The Bloom level this item actually tests.")
+    scenario: bool = Field(False, description="True for a workplace scenario item.")
+    feedback: Markdown | None = Field(None, description="General feedback shown after any answer.")
+
+
+class SingleChoice(ItemBase):
+    type: Literal["single_choice"]
+    choices: list[Choice] = Field(min_length=2, max_length=26)
+
+    @model_validator(mode="after")
+    def _one_correct(self) -> SingleChoice:
+        if sum(c.correct for c in self.choices) != 1:
+            raise ValueError("a single_choice item has exactly one choice with `correct: true`")
+        return self
+
+
+class MultipleChoice(ItemBase):
+    type: Literal["multiple_choice"]
+    choices: list[Choice] = Field(min_length=2, max_length=26)
+
+    @model_validator(mode="after")
+    def _some_correct(self) -> MultipleChoice:
+        if not any(c.correct for c in self.choices):
+            raise ValueError("a multiple_choice item needs at least one choice with `correct: true`")
+        return self
+
+
+class TrueFalse(ItemBase):
+    type: Literal["true_false"]
+    answer: bool
+    feedback_true: Text = Field(description="Shown to a learner who answers True.")
+    feedback_false: Text = Field(description="Shown to a learner who answers False.")
+
+
+class FillIn(ItemBase):
+    type: Literal["fill_in"]
+    answers: list[Text] = Field(min_length=1, description="Every accepted answer.")
+    case_sensitive: bool = False
+    feedback_correct: Text
+    feedback_incorrect: Text
+
+
+class Pair(Strict):
+    left: Text
+    right: Text
+
+
+class Matching(ItemBase):
+    type: Literal["matching"]
+    pairs: list[Pair] = Field(min_length=2, max_length=26)
+    feedback_correct: Text
+    feedback_incorrect: Text
+
+
+class Ordering(ItemBase):
+    type: Literal["ordering"]
+    sequence: list[Text] = Field(min_length=2, max_length=26, description="Steps in the right order.")
+    feedback_correct: Text
+    feedback_incorrect: Text
+
+
+Item = Annotated[
+    Union[SingleChoice, MultipleChoice, TrueFalse, FillIn, Matching, Ordering],
+    Field(discriminator="type"),
+]
+ITEM_TYPES = ("single_choice", "multiple_choice", "true_false", "fill_in", "matching", "ordering")
+
+
+class Pool(Strict):
+    id: Ident
+    draw: Annotated[int, Field(ge=1)] = Field(description="How many of `items` each attempt shows.")
+    items: list[Ident] = Field(min_length=1)
+
+
+class Assessment(Strict):
+    mastery_score: Annotated[float, Field(ge=0, le=1)] = Field(
+        description="Share of points needed to pass, 0 to 1."
+    )
+    shuffle: bool = False
+    attempts: Annotated[int, Field(ge=0)] = Field(0, description="Allowed attempts; 0 = unlimited.")
+    items: list[Item] = Field(min_length=1)
+    pools: list[Pool] = Field(default_factory=list)
+
+
+class RubricLevel(Strict):
+    name: Text
+    points: Annotated[int, Field(ge=0, le=100)]
+
+
+class Criterion(Strict):
+    name: Text
+    descriptors: list[Text] = Field(min_length=2, description="One per rubric level, same order.")
+
+
+class Rubric(Strict):
+    levels: list[RubricLevel] = Field(min_length=2, max_length=6)
+    criteria: list[Criterion] = Field(min_length=1)
+
+
+class PortfolioTask(Strict):
+    id: Ident
+    title: Text
+    outcomes: list[Ident] = Field(min_length=1)
+    task: Markdown
+    evidence: list[Text] = Field(min_length=1)
+    rubric: Rubric
+
+
+class GlossaryEntry(Strict):
+    term: Text
+    definition: Text
+
+
+class Asset(Strict):
+    path: str = Field(description="Path relative to the curriculum folder.")
+    alt: Text = Field(description="Text alternative for people who cannot see the image.")
+
+
+class CompetencySet(Strict):
+    schema_: str | None = Field(None, alias="$schema", description="Editor hint, ignored by the builder.")
+    code: SetCode
+    title: Text
+    version: Version
+    released: dt.date | None = Field(None, description="Date of this set's version; defaults to the program's.")
+    summary: Markdown
+    keywords: list[Text] = Field(default_factory=list)
+    outcomes: list[Outcome] = Field(min_length=1)
+    lessons: list[Lesson] = Field(min_length=1)
+    assessment: Assessment
+    portfolio: list[PortfolioTask] = Field(default_factory=list)
+    glossary: list[GlossaryEntry] = Field(default_factory=list)
+    assets: list[Asset] = Field(default_factory=list)
+
+
+def bloom_of(name: str) -> Bloom:
+    return Bloom(name)
+
+
+IDENT_PATTERN = re.compile(ID_RE)
