@@ -1,0 +1,31 @@
+"""Registry of output formats: a new format is one module plus one line here."""
+
+from __future__ import annotations
+
+import importlib
+
+from .base import Format
+
+_MODULES = {
+    "scorm12": ("scorm12", "Scorm12"),
+    "scorm2004": ("scorm2004", "Scorm2004"),
+    "pdf": ("pdf", "Pdf"),
+}
+DEFAULT = ("scorm12", "scorm2004", "pdf")
+
+
+def available() -> list[str]:
+    names = []
+    for name, (module, _) in _MODULES.items():
+        try:
+            importlib.import_module(f"{__name__}.{module}")
+        except ModuleNotFoundError:
+            continue
+        names.append(name)
+    return names
+
+
+def get(name: str) -> Format:
+    module, cls = _MODULES[name]
+    fmt: Format = getattr(importlib.import_module(f"{__name__}.{module}"), cls)()
+    return fmt

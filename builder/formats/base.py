@@ -1,0 +1,44 @@
+"""The one interface every output format implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ..course import Course
+from ..diagnostics import Diagnostic
+from ..output import OutDir
+from ..themes import Theme
+
+PAPERS = ("a4", "letter")
+
+
+@dataclass(frozen=True)
+class Options:
+    paper: str = "a4"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One output of one format: a set's package, or a program-wide file when set_code is None."""
+
+    format: str
+    set_code: str | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.format}:{self.set_code or 'program'}"
+
+
+class Format(ABC):
+    name: ClassVar[str]
+    folder: ClassVar[str]          # top-level folder in dist/
+    version: ClassVar[str] = "1"   # bump when output changes for the same input (cache key)
+
+    def jobs(self, course: Course) -> list[Job]:
+        return [Job(self.name, s.code) for s in course.sets]
+
+    @abstractmethod
+    def write(self, course: Course, job: Job, theme: Theme, out: OutDir, options: Options) -> list[Diagnostic]:
+        """Write the job's files through `out`; return output-specific warnings."""

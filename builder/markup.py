@@ -1,0 +1,55 @@
+"""Markdown → HTML through one sanitiser: nothing a curriculum file says runs in a browser."""
+
+from __future__ import annotations
+
+import html
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+
+_TAGS = {
+    "p", "br", "hr", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "code", "pre",
+    "blockquote", "a", "table", "thead", "tbody", "tr", "th", "td", "img", "del", "sup", "sub",
+}
+_ATTRS = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
+_SCHEMES = {"http", "https", "mailto"}
+
+
+@lru_cache(maxsize=1)
+def _md() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable("table")
+    md.enable("strikethrough")
+    return md
+
+
+def sanitize(fragment: str) -> str:
+    return nh3.clean(
+        fragment,
+        tags=_TAGS,
+        attributes=_ATTRS,
+        url_schemes=_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def block(markdown: str) -> str:
+    """Block markdown to safe HTML; headings start at h3 because set and lesson titles own h1/h2."""
+    tokens = _md().parse(markdown)
+    for tok in tokens:
+        if tok.type in ("heading_open", "heading_close") and tok.tag in ("h1", "h2"):
+            tok.tag = "h3"
+    rendered = _md().renderer.render(tokens, _md().options, {})
+    return sanitize(rendered).strip()
+
+
+def inline(text: str) -> str:
+    """Inline markdown (emphasis, code) to safe HTML with no block wrapper."""
+    return sanitize(_md().renderInline(text)).strip()
+
+
+def plain(text: str) -> str:
+    """Text for places that take no markup (XML attributes, PDF metadata)."""
+    return html.escape(text, quote=True)

@@ -1,0 +1,107 @@
+"""The only write API for writers, and the atomic publish of a build into dist/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+
+# 1980-01-01, the earliest time a zip entry can hold: no build date leaks into outputs.
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+class UnsafePath(ValueError):
+    pass
+
+
+def _safe_rel(rel: str) -> PurePosixPath:
+    path = PurePosixPath(rel)
+    if path.is_absolute() or ".." in path.parts or not path.parts or "\\" in rel or ":" in rel:
+        raise UnsafePath(f"output path {rel!r} would leave the output folder")
+    return path
+
+
+def deterministic_zip(entries: dict[str, bytes]) -> bytes:
+    """A zip whose bytes depend only on the entries: sorted, fixed time, fixed permissions."""
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for name in sorted(entries):
+            _safe_rel(name)
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            zf.writestr(info, entries[name])
+    return buffer.getvalue()
+
+
+class OutDir:
+    """A writer's own folder inside the staging area; nothing can be written outside it."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.written: list[str] = []
+
+    def path(self, rel: str) -> Path:
+        return self.root / _safe_rel(rel)
+
+    def write_bytes(self, rel: str, data: bytes) -> Path:
+        target = self.path(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.written.append(rel)
+        return target
+
+    def write_text(self, rel: str, text: str) -> Path:
+        return self.write_bytes(rel, text.encode("utf-8"))
+
+    def write_zip(self, rel: str, entries: dict[str, bytes]) -> Path:
+        return self.write_bytes(rel, deterministic_zip(entries))
+
+
+class Staging:
+    """Builds into a sibling of dist/ and swaps it in only when everything succeeded."""
+
+    def __init__(self, dist: Path):
+        self.dist = dist.resolve() if dist.exists() else dist.absolute()
+        self.dist.parent.mkdir(parents=True, exist_ok=True)
+        self.root = Path(tempfile.mkdtemp(prefix=".coursepack-staging-", dir=self.dist.parent))
+
+    def seed_from_dist(self, keep: set[str]) -> None:
+        """Start from the previous dist/ (hard links where possible) for the parts this build does not redo."""
+        if not self.dist.is_dir():
+            return
+        for top in sorted(os.listdir(self.dist)):
+            if top not in keep:
+                continue
+            src = self.dist / top
+            dst = self.root / top
+            if src.is_dir():
+                shutil.copytree(src, dst, copy_function=_link_or_copy)
+            else:
+                _link_or_copy(str(src), str(dst))
+
+    def publish(self) -> None:
+        old = None
+        if self.dist.exists():
+            old = Path(tempfile.mkdtemp(prefix=".coursepack-old-", dir=self.dist.parent))
+            os.rmdir(old)
+            os.replace(self.dist, old)
+        os.replace(self.root, self.dist)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _link_or_copy(src: str, dst: str) -> str:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+    return dst
