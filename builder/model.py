@@ -87,9 +87,10 @@ class RequirementRule(Strict):
         has_required = self.required is not None
         has_choose = self.choose is not None or self.from_ is not None
         if has_required == has_choose:
-            raise ValueError("a requirement has either `required: [...]` or `choose: N` with `from: [...]`")
+            raise ValueError("a requirement has either `required: [...]` or `choose: N` with `from: [...]`"
+                             " | write `required: [FND, COM]`, or `choose: 3` plus `from: [ACC, RA, CAT]`")
         if has_choose and (self.choose is None or self.from_ is None):
-            raise ValueError("`choose: N` and `from: [...]` go together")
+            raise ValueError("`choose: N` and `from: [...]` go together | add the missing `choose:` or `from:` line")
         return self
 
 
@@ -165,7 +166,10 @@ class SingleChoice(ItemBase):
     @model_validator(mode="after")
     def _one_correct(self) -> SingleChoice:
         if sum(c.correct for c in self.choices) != 1:
-            raise ValueError("a single_choice item has exactly one choice with `correct: true`")
+            raise ValueError(
+                "a single_choice item has exactly one choice with `correct: true`"
+                " | mark one choice correct, or use type: multiple_choice for several"
+            )
         return self
 
 
@@ -176,7 +180,10 @@ class MultipleChoice(ItemBase):
     @model_validator(mode="after")
     def _some_correct(self) -> MultipleChoice:
         if not any(c.correct for c in self.choices):
-            raise ValueError("a multiple_choice item needs at least one choice with `correct: true`")
+            raise ValueError(
+                "a multiple_choice item needs at least one choice with `correct: true`"
+                " | add `correct: true` to each right choice"
+            )
         return self
 
 

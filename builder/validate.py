@@ -162,9 +162,13 @@ def _diagnostic(doc: Document, model: type[BaseModel], e: ErrorDetails) -> Diagn
         return error("wrong-type", f"{prefix}`{field_name}`: {_type_message(e)}", doc.loc(path),
                      _type_hint(kind))
     if kind == "value_error":
-        msg = str(e["msg"]).removeprefix("Value error, ")
-        return error("bad-value", f"{prefix}{msg}", doc.loc(path), None)
+        msg, _, value_hint = str(e["msg"]).removeprefix("Value error, ").partition(" | ")
+        return error("bad-value", f"{prefix}{msg}", doc.loc(path), value_hint or None)
     message = str(e["msg"])
+    generic = {"too_short": "add more entries", "too_long": "remove some entries",
+               "greater_than_equal": "use a larger number", "less_than_equal": "use a smaller number"}
+    if kind in generic:
+        return error("bad-value", f"{prefix}`{field_name}`: {message.lower()}", doc.loc(path), generic[kind])
     if extra and not isinstance(extra[-1], int):
         message = f"`{field_name}`: {message}"
     return error("bad-value", f"{prefix}{message}", doc.loc(path), None)
