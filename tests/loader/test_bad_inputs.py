@@ -80,7 +80,7 @@ CASES = [
          "duplicate-option", 72, 18),
     Case("unclosed quote", "sets/tst.yaml", ("title: Testing Basics", 'title: "Testing Basics'), "yaml-syntax", None, None,
          "line 2 is not closed"),
-    Case("choose without from", "program.yaml", ("  - required: [TST]", "  - choose: 1"), "bad-value", 9, 5, "`from`"),
+    Case("choose without from", "program.yaml", ("  - required: [TST]", "  - choose: 1"), "bad-value", 9, 5, "`from:`"),
     Case("pool draws more than it has", "sets/tst.yaml", ("  items:\n    - id: TST-Q1",
          "  pools:\n    - {id: TST-POOL-1, draw: 3, items: [TST-Q1, TST-Q2]}\n  items:\n    - id: TST-Q1"),
          "pool-draw", 27, 30, "at most 2"),
