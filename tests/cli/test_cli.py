@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from builder.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_check_ok_prints_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(REPO / "tests/projects/minimal")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("ok: 1 sets, 2 outcomes, 1 lessons, 6 items, 1 portfolio tasks")
+
+
+def test_check_content_error_exit_1_compiler_style(minimal: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = minimal / "sets" / "tst.yaml"
+    f.write_text(f.read_text().replace("outcomes: [TST-1]\n      bloom: remember", "outcomes: [TST-9]\n      bloom: remember"))
+    assert main(["check", str(minimal)]) == 1
+    err = capsys.readouterr().err
+    assert "sets/tst.yaml:29:18: error[unknown-outcome]: item TST-Q1 assesses outcome TST-9, which is not declared" in err
+    assert "  hint: declared outcomes are TST-1, TST-2" in err
+    assert "Traceback" not in err
+
+
+def test_warnings_fail_only_with_strict(minimal: Path) -> None:
+    f = minimal / "sets" / "tst.yaml"
+    f.write_text(f.read_text().replace("outcomes: [TST-1, TST-2]\n    minutes", "outcomes: [TST-1]\n    minutes"))
+    assert main(["check", str(minimal)]) == 0
+    assert main(["check", "--strict", str(minimal)]) == 1
+
+
+@pytest.mark.parametrize("argv", [["nosuchcommand"], ["check", "/no/such/folder"], ["build", "--format", "docx"],
+                                  ["check", "--no-such-option"]])
+def test_usage_errors_exit_2(argv: list[str]) -> None:
+    assert main(argv) == 2
+
+
+def test_schema_is_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["additionalProperties"] is False
+    assert "outcomes" in schema["properties"]
+
+
+def test_committed_schema_files_are_current() -> None:
+    from builder.schema import schema_text
+
+    for kind in ("competency-set", "program"):
+        committed = (REPO / "schema" / f"{kind}.schema.json").read_text()
+        assert committed == schema_text(kind), f"run `make schema` to refresh schema/{kind}.schema.json"
+
+
+def test_version() -> None:
+    out = subprocess.run([sys.executable, "-m", "builder", "version"], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("coursepack ")
