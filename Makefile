@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := chromium poppler-utils libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-dejavu-extra
 
-.PHONY: build test setup apt python npm lint bench clean
+.PHONY: build test setup apt python npm lint bench clean schema
 
 build: setup
 	$(BIN)/coursepack check --strict curriculum
@@ -48,3 +48,6 @@ bench: setup
 
 clean:
 	rm -rf dist .cache $(VENV) node_modules
+
+schema: python
+	$(BIN)/python -c "from builder.schema import schema_text; [open(f'schema/{k}.schema.json','w').write(schema_text(k)) for k in ('competency-set','program')]"

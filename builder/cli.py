@@ -11,6 +11,8 @@ from typing import Callable, NoReturn
 import click
 
 from . import __version__, formats, pipeline
+from . import matrix as coverage
+from .course import resolve
 from .formats.base import PAPERS, Options
 from .check import Sources, check_curriculum
 from .diagnostics import Diagnostic, Severity
@@ -135,6 +137,32 @@ def build(directory: Path, format_: str, set_: str | None, out: Path, paper: str
             return EXIT_CONTENT
         click.echo(f"built {len(result.written)} file(s) from {len(result.jobs)} job(s) into {out}/ "
                    f"in {time.perf_counter() - started:.1f} s")
+        return EXIT_OK
+
+    _guard(debug, run)
+
+
+@cli.command(name="matrix")
+@DIR_ARG
+@click.option("--format", "format_", type=click.Choice(["text", "csv", "html"]), default="text", show_default=True)
+@click.option("--set", "set_", default=None, help="Comma-separated set codes (default: all).")
+@DEBUG
+def matrix_command(directory: Path, format_: str, set_: str | None, debug: bool) -> None:
+    """Show outcomes × lessons/items/portfolio coverage, flagging gaps."""
+
+    def run() -> int:
+        sources, diags = _load(directory, False)
+        if sources is None:
+            _print_diagnostics(diags, False)
+            return EXIT_CONTENT
+        course = resolve(sources)
+        rows = coverage.matrix(course, _split(set_) or None)
+        if format_ == "csv":
+            click.echo(coverage.as_csv(rows), nl=False)
+        elif format_ == "html":
+            click.echo(coverage.as_html(rows, f"{course.program.title}: coverage"), nl=False)
+        else:
+            click.echo(coverage.as_text(rows), nl=False)
         return EXIT_OK
 
     _guard(debug, run)
