@@ -10,6 +10,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
+from typing import Any
 
 from .diagnostics import Diagnostic, SourceLoc, error, warning
 from .load import Document, KeyPath, load_file
@@ -46,9 +47,14 @@ def check_curriculum(root: Path, base: Path | None = None) -> tuple[Sources | No
     program: Program | None = None
     program_doc: Document | None = None
     if not program_file.is_file():
-        diags.append(error("no-program", f"no program.yaml in {_display(root, root, base)}",
-                           SourceLoc(_display(root, program_file, base), 1, 1),
-                           "a curriculum folder holds program.yaml and a sets/ folder; `coursepack new` makes one"))
+        diags.append(
+            error(
+                "no-program",
+                f"no program.yaml in {_display(root, root, base)}",
+                SourceLoc(_display(root, program_file, base), 1, 1),
+                "a curriculum folder holds program.yaml and a sets/ folder; `coursepack new` makes one",
+            )
+        )
     else:
         program_doc, found = load_file(program_file, _display(root, program_file, base))
         diags += found
@@ -57,9 +63,14 @@ def check_curriculum(root: Path, base: Path | None = None) -> tuple[Sources | No
             diags += found
     set_files = sorted((root / "sets").glob("*.yaml")) + sorted((root / "sets").glob("*.yml"))
     if not set_files and program_file.is_file():
-        diags.append(error("no-sets", "no competency sets found in sets/",
-                           SourceLoc(_display(root, root / "sets", base), 1, 1),
-                           "add one YAML file per competency set in sets/, e.g. sets/tec.yaml"))
+        diags.append(
+            error(
+                "no-sets",
+                "no competency sets found in sets/",
+                SourceLoc(_display(root, root / "sets", base), 1, 1),
+                "add one YAML file per competency set in sets/, e.g. sets/tec.yaml",
+            )
+        )
     sets: list[SetSource] = []
     for file in set_files:
         doc, found = load_file(file, _display(root, file, base))
@@ -97,14 +108,25 @@ def _check_set(s: SetSource, root: Path) -> list[Diagnostic]:
         for i, ref in enumerate(ids):
             if ref not in declared_set:
                 verb = {"item": "assesses", "lesson": "teaches", "portfolio task": "evidences"}[kind]
-                out.append(error("unknown-outcome",
-                                 f"{kind} {owner} {verb} outcome {ref}, which is not declared in this set",
-                                 doc.loc(path + (i,)), f"declared outcomes are {_span_ids(declared)}"))
+                out.append(
+                    error(
+                        "unknown-outcome",
+                        f"{kind} {owner} {verb} outcome {ref}, which is not declared in this set",
+                        doc.loc(path + (i,)),
+                        f"declared outcomes are {_span_ids(declared)}",
+                    )
+                )
 
     def own_id(value: str, path: KeyPath) -> None:
         if not value.startswith(prefix):
-            out.append(error("id-prefix", f"id {value} does not start with the set code `{prefix}`",
-                             doc.loc(path), f"rename it, e.g. {prefix}{value.split('-', 1)[-1]}"))
+            out.append(
+                error(
+                    "id-prefix",
+                    f"id {value} does not start with the set code `{prefix}`",
+                    doc.loc(path),
+                    f"rename it, e.g. {prefix}{value.split('-', 1)[-1]}",
+                )
+            )
 
     for i, o in enumerate(m.outcomes):
         own_id(o.id, ("outcomes", i, "id"))
@@ -121,10 +143,15 @@ def _check_set(s: SetSource, root: Path) -> list[Diagnostic]:
         levels = len(task.rubric.levels)
         for j, crit in enumerate(task.rubric.criteria):
             if len(crit.descriptors) != levels:
-                out.append(error("rubric-shape",
-                                 f"criterion `{crit.name}` has {len(crit.descriptors)} descriptors but the rubric has {levels} levels",
-                                 doc.loc(("portfolio", i, "rubric", "criteria", j, "descriptors")),
-                                 "write one descriptor per level, in the same order as `levels`"))
+                out.append(
+                    error(
+                        "rubric-shape",
+                        f"criterion `{crit.name}` has {len(crit.descriptors)} descriptors"
+                        f" but the rubric has {levels} levels",
+                        doc.loc(("portfolio", i, "rubric", "criteria", j, "descriptors")),
+                        "write one descriptor per level, in the same order as `levels`",
+                    )
+                )
     out += _check_pools(m, doc)
     out += _check_assets(m, doc, root)
     out += _check_glossary(m, doc)
@@ -133,11 +160,23 @@ def _check_set(s: SetSource, root: Path) -> list[Diagnostic]:
     assessed = {o for it in m.assessment.items for o in it.outcomes}
     for i, o in enumerate(m.outcomes):
         if o.id not in assessed:
-            out.append(warning("outcome-not-assessed", f"outcome {o.id} is not assessed by any item",
-                               doc.loc(("outcomes", i, "id")), f"add an item with `outcomes: [{o.id}]`"))
+            out.append(
+                warning(
+                    "outcome-not-assessed",
+                    f"outcome {o.id} is not assessed by any item",
+                    doc.loc(("outcomes", i, "id")),
+                    f"add an item with `outcomes: [{o.id}]`",
+                )
+            )
         if o.id not in taught:
-            out.append(warning("outcome-not-taught", f"outcome {o.id} is not taught by any lesson",
-                               doc.loc(("outcomes", i, "id")), f"list {o.id} in a lesson's `outcomes`"))
+            out.append(
+                warning(
+                    "outcome-not-taught",
+                    f"outcome {o.id} is not taught by any lesson",
+                    doc.loc(("outcomes", i, "id")),
+                    f"list {o.id} in a lesson's `outcomes`",
+                )
+            )
     if total <= 0:
         out.append(error("no-points", "the assessment has no points", doc.loc(("assessment",))))
     return out
@@ -147,7 +186,7 @@ def _dupes(values: list[str]) -> set[str]:
     return {v for v, n in Counter(values).items() if n > 1}
 
 
-def _check_item_values(item: object, doc: Document, path: KeyPath) -> list[Diagnostic]:
+def _check_item_values(item: Any, doc: Document, path: KeyPath) -> list[Diagnostic]:
     out: list[Diagnostic] = []
 
     def dup(values: list[str], key: str, sub: str | None, what: str) -> None:
@@ -156,24 +195,36 @@ def _check_item_values(item: object, doc: Document, path: KeyPath) -> list[Diagn
             norm = v.strip().casefold()
             if norm in seen:
                 loc = doc.loc(path + (key, j) + ((sub,) if sub else ()))
-                out.append(error("duplicate-option", f"item {getattr(item, 'id')}: {what} {v!r} appears twice",
-                                 loc, "every option must be distinct, or learners cannot tell them apart"))
+                out.append(
+                    error(
+                        "duplicate-option",
+                        f"item {item.id}: {what} {v!r} appears twice",
+                        loc,
+                        "every option must be distinct, or learners cannot tell them apart",
+                    )
+                )
             seen.add(norm)
 
-    kind = getattr(item, "type")
+    kind = item.type
     if kind in ("single_choice", "multiple_choice"):
-        dup([c.text for c in getattr(item, "choices")], "choices", "text", "choice")
+        dup([c.text for c in item.choices], "choices", "text", "choice")
     elif kind == "matching":
-        pairs = getattr(item, "pairs")
+        pairs = item.pairs
         dup([p.left for p in pairs], "pairs", "left", "left side")
         dup([p.right for p in pairs], "pairs", "right", "right side")
     elif kind == "ordering":
-        dup(getattr(item, "sequence"), "sequence", None, "step")
+        dup(item.sequence, "sequence", None, "step")
     elif kind == "fill_in":
-        for j, ans in enumerate(getattr(item, "answers")):
+        for j, ans in enumerate(item.answers):
             if len(ans) > 250:
-                out.append(error("answer-too-long", "an accepted answer is longer than 250 characters",
-                                 doc.loc(path + ("answers", j)), "SCORM 1.2 fill-in responses hold 255 characters"))
+                out.append(
+                    error(
+                        "answer-too-long",
+                        "an accepted answer is longer than 250 characters",
+                        doc.loc(path + ("answers", j)),
+                        "SCORM 1.2 fill-in responses hold 255 characters",
+                    )
+                )
     return out
 
 
@@ -185,14 +236,26 @@ def _check_pools(m: CompetencySet, doc: Document) -> list[Diagnostic]:
         for j, ref in enumerate(pool.items):
             loc = doc.loc(("assessment", "pools", i, "items", j))
             if ref not in item_ids:
-                out.append(error("unknown-item", f"pool {pool.id} lists item {ref}, which is not in this set", loc,
-                                 "list ids of items under assessment.items"))
+                out.append(
+                    error(
+                        "unknown-item",
+                        f"pool {pool.id} lists item {ref}, which is not in this set",
+                        loc,
+                        "list ids of items under assessment.items",
+                    )
+                )
             elif ref in pooled:
                 out.append(error("item-in-two-pools", f"item {ref} is already in pool {pooled[ref]}", loc))
             pooled[ref] = pool.id
         if pool.draw > len(pool.items):
-            out.append(error("pool-draw", f"pool {pool.id} draws {pool.draw} items but lists {len(pool.items)}",
-                             doc.loc(("assessment", "pools", i, "draw")), f"set draw to at most {len(pool.items)}"))
+            out.append(
+                error(
+                    "pool-draw",
+                    f"pool {pool.id} draws {pool.draw} items but lists {len(pool.items)}",
+                    doc.loc(("assessment", "pools", i, "draw")),
+                    f"set draw to at most {len(pool.items)}",
+                )
+            )
     return out
 
 
@@ -201,8 +264,14 @@ def _check_assets(m: CompetencySet, doc: Document, root: Path) -> list[Diagnosti
     for i, asset in enumerate(m.assets):
         problem = asset_problem(asset.path, root)
         if problem:
-            out.append(error("bad-asset-path", problem, doc.loc(("assets", i, "path")),
-                             "use a path relative to the curriculum folder, e.g. images/desk.png"))
+            out.append(
+                error(
+                    "bad-asset-path",
+                    problem,
+                    doc.loc(("assets", i, "path")),
+                    "use a path relative to the curriculum folder, e.g. images/desk.png",
+                )
+            )
     return out
 
 
@@ -227,8 +296,11 @@ def _check_glossary(m: CompetencySet, doc: Document) -> list[Diagnostic]:
     for i, entry in enumerate(m.glossary):
         key = entry.term.casefold()
         if key in seen:
-            out.append(error("duplicate-term", f"glossary term {entry.term!r} is defined twice",
-                             doc.loc(("glossary", i, "term"))))
+            out.append(
+                error(
+                    "duplicate-term", f"glossary term {entry.term!r} is defined twice", doc.loc(("glossary", i, "term"))
+                )
+            )
         seen.add(key)
     return out
 
@@ -240,14 +312,26 @@ def _check_unique_ids(sets: list[SetSource]) -> list[Diagnostic]:
     for s in sets:
         loc = s.doc.loc(("code",))
         if s.model.code in codes:
-            out.append(error("duplicate-set", f"set code {s.model.code} is also used at {codes[s.model.code]}",
-                             loc, "every set needs its own code"))
+            out.append(
+                error(
+                    "duplicate-set",
+                    f"set code {s.model.code} is also used at {codes[s.model.code]}",
+                    loc,
+                    "every set needs its own code",
+                )
+            )
         codes.setdefault(s.model.code, loc)
         for path, ident in _all_ids(s.model):
             here = s.doc.loc(path)
             if ident in first:
-                out.append(error("duplicate-id", f"id {ident} is already used at {first[ident]}", here,
-                                 "ids must be unique across the whole curriculum"))
+                out.append(
+                    error(
+                        "duplicate-id",
+                        f"id {ident} is already used at {first[ident]}",
+                        here,
+                        "ids must be unique across the whole curriculum",
+                    )
+                )
             else:
                 first[ident] = here
     return out
@@ -273,27 +357,54 @@ def _check_program(p: Program, doc: Document, sets: list[SetSource]) -> list[Dia
         for j, code in enumerate(codes):
             loc = doc.loc(("requirements", i, key, j))
             if code not in known:
-                out.append(error("unknown-set", f"the program names set {code}, but there is no such set",
-                                 loc, f"known sets: {', '.join(sorted(known)) or 'none'}"))
+                out.append(
+                    error(
+                        "unknown-set",
+                        f"the program names set {code}, but there is no such set",
+                        loc,
+                        f"known sets: {', '.join(sorted(known)) or 'none'}",
+                    )
+                )
             if code in used:
-                out.append(error("set-listed-twice", f"set {code} already appears at {used[code]}", loc,
-                                 "a set belongs to one requirement"))
+                out.append(
+                    error(
+                        "set-listed-twice",
+                        f"set {code} already appears at {used[code]}",
+                        loc,
+                        "a set belongs to one requirement",
+                    )
+                )
             used.setdefault(code, loc)
         if rule.choose is not None:
             available = len([c for c in codes if c in known])
             if rule.choose > len(codes):
-                out.append(error("program-unsatisfiable",
-                                 f"the rule asks to choose {rule.choose} sets from a list of {len(codes)}",
-                                 doc.loc(("requirements", i, "choose")),
-                                 f"lower `choose` to at most {len(codes)} or add sets to `from`"))
+                out.append(
+                    error(
+                        "program-unsatisfiable",
+                        f"the rule asks to choose {rule.choose} sets from a list of {len(codes)}",
+                        doc.loc(("requirements", i, "choose")),
+                        f"lower `choose` to at most {len(codes)} or add sets to `from`",
+                    )
+                )
             elif rule.choose > available:
-                out.append(error("program-unsatisfiable",
-                                 f"the rule asks to choose {rule.choose} sets but only {available} of them exist",
-                                 doc.loc(("requirements", i, "choose")), "add the missing sets or lower `choose`"))
+                out.append(
+                    error(
+                        "program-unsatisfiable",
+                        f"the rule asks to choose {rule.choose} sets but only {available} of them exist",
+                        doc.loc(("requirements", i, "choose")),
+                        "add the missing sets or lower `choose`",
+                    )
+                )
     for s in sets:
         if s.model.code not in used:
-            out.append(warning("unreachable-set", f"set {s.model.code} is not part of any program requirement",
-                               s.doc.loc(("code",)), "add it to `required` or an elective `from` list in program.yaml"))
+            out.append(
+                warning(
+                    "unreachable-set",
+                    f"set {s.model.code} is not part of any program requirement",
+                    s.doc.loc(("code",)),
+                    "add it to `required` or an elective `from` list in program.yaml",
+                )
+            )
     route_ids = [r.id for r in p.routes]
     for i, r in enumerate(p.routes):
         if route_ids.count(r.id) > 1 and route_ids.index(r.id) != i:

@@ -5,17 +5,18 @@ from __future__ import annotations
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, NoReturn
+from typing import NoReturn
 
 import click
 
 from . import __version__, formats, pipeline
 from . import matrix as coverage
-from .course import resolve
-from .formats.base import PAPERS, Options
 from .check import Sources, check_curriculum
+from .course import resolve
 from .diagnostics import Diagnostic, Severity
+from .formats.base import PAPERS, Options
 from .schema import SCHEMAS, schema_text
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -90,8 +91,10 @@ def check(directory: Path, strict: bool, debug: bool) -> None:
         tasks = sum(len(s.model.portfolio) for s in sets)
         lessons = sum(len(s.model.lessons) for s in sets)
         elapsed = time.perf_counter() - started
-        click.echo(f"ok: {len(sets)} sets, {outcomes} outcomes, {lessons} lessons, {items} items, "
-                   f"{tasks} portfolio tasks ({elapsed:.2f} s)")
+        click.echo(
+            f"ok: {len(sets)} sets, {outcomes} outcomes, {lessons} lessons, {items} items, "
+            f"{tasks} portfolio tasks ({elapsed:.2f} s)"
+        )
         return EXIT_OK
 
     _guard(debug, run)
@@ -103,23 +106,32 @@ def _split(value: str | None) -> list[str]:
 
 @cli.command()
 @DIR_ARG
-@click.option("--format", "format_", default=",".join(formats.DEFAULT), show_default=True,
-              help="Comma-separated output formats.")
+@click.option(
+    "--format", "format_", default=",".join(formats.DEFAULT), show_default=True, help="Comma-separated output formats."
+)
 @click.option("--set", "set_", default=None, help="Comma-separated set codes to build (default: all).")
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default="dist", show_default=True,
-              help="Output folder; replaced atomically when the build succeeds.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="dist",
+    show_default=True,
+    help="Output folder; replaced atomically when the build succeeds.",
+)
 @click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True, help="PDF paper size.")
 @click.option("--theme", default=None, help="Theme name or folder (default: the program's theme).")
 @STRICT
 @DEBUG
-def build(directory: Path, format_: str, set_: str | None, out: Path, paper: str, theme: str | None,
-          strict: bool, debug: bool) -> None:
+def build(
+    directory: Path, format_: str, set_: str | None, out: Path, paper: str, theme: str | None, strict: bool, debug: bool
+) -> None:
     """Check the curriculum and write packages and guides into the output folder."""
     names = _split(format_)
     unknown = [n for n in names if n not in formats.available()]
     if unknown or not names:
-        raise click.BadParameter(f"unknown format(s) {', '.join(unknown) or '(none)'}; "
-                                 f"available: {', '.join(formats.available())}", param_hint="--format")
+        raise click.BadParameter(
+            f"unknown format(s) {', '.join(unknown) or '(none)'}; available: {', '.join(formats.available())}",
+            param_hint="--format",
+        )
 
     def run() -> int:
         if not directory.is_dir():
@@ -128,15 +140,18 @@ def build(directory: Path, format_: str, set_: str | None, out: Path, paper: str
         try:
             result = pipeline.build(directory, out, names, _split(set_) or None, Options(paper=paper), theme, strict)
         except OSError as exc:
-            click.echo(f"error: cannot write {exc.filename or out}: {exc.strerror}; "
-                       f"the previous {out}/ is unchanged", err=True)
+            click.echo(
+                f"error: cannot write {exc.filename or out}: {exc.strerror}; the previous {out}/ is unchanged", err=True
+            )
             return EXIT_CONTENT
         _print_diagnostics(result.diagnostics, strict)
         if not result.ok:
             click.echo(f"build failed; the previous {out}/ is unchanged", err=True)
             return EXIT_CONTENT
-        click.echo(f"built {len(result.written)} file(s) from {len(result.jobs)} job(s) into {out}/ "
-                   f"in {time.perf_counter() - started:.1f} s")
+        click.echo(
+            f"built {len(result.written)} file(s) from {len(result.jobs)} job(s) into {out}/ "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
         return EXIT_OK
 
     _guard(debug, run)
@@ -169,8 +184,13 @@ def matrix_command(directory: Path, format_: str, set_: str | None, debug: bool)
 
 
 @cli.command()
-@click.option("--kind", type=click.Choice(sorted(SCHEMAS)), default="competency-set", show_default=True,
-              help="Which file the schema describes.")
+@click.option(
+    "--kind",
+    type=click.Choice(sorted(SCHEMAS)),
+    default="competency-set",
+    show_default=True,
+    help="Which file the schema describes.",
+)
 def schema(kind: str) -> None:
     """Print the JSON Schema of a curriculum file (for editor completion)."""
     click.echo(schema_text(kind), nl=False)

@@ -64,9 +64,9 @@ class Item:
     scenario: bool
     prompt_html: str
     feedback_html: str
-    options: tuple[Option, ...] = ()          # choices; true/false; matching targets; ordering steps
-    sources: tuple[Option, ...] = ()          # matching left sides, in source order
-    answers: tuple[str, ...] = ()             # fill-in accepted answers
+    options: tuple[Option, ...] = ()  # choices; true/false; matching targets; ordering steps
+    sources: tuple[Option, ...] = ()  # matching left sides, in source order
+    answers: tuple[str, ...] = ()  # fill-in accepted answers
     case_sensitive: bool = False
     correct_feedback_html: str = ""
     incorrect_feedback_html: str = ""
@@ -264,7 +264,7 @@ def _item(src: Any) -> Item:
             Option("false", "False", "False", src.answer is False, markup.inline(src.feedback_false)),
         )
         return Item(**common, options=options)
-    feedback = {
+    feedback: dict[str, Any] = {
         "correct_feedback_html": markup.inline(src.feedback_correct),
         "incorrect_feedback_html": markup.inline(src.feedback_incorrect),
     }
@@ -290,9 +290,7 @@ def _set(m: CompetencySet, released: dt.date, required: bool, root: Path) -> CSe
         summary_html=markup.block(m.summary),
         keywords=tuple(m.keywords),
         outcomes=tuple(Outcome(o.id, o.statement, o.bloom) for o in m.outcomes),
-        lessons=tuple(
-            Lesson(x.id, x.title, tuple(x.outcomes), x.minutes, markup.block(x.body)) for x in m.lessons
-        ),
+        lessons=tuple(Lesson(x.id, x.title, tuple(x.outcomes), x.minutes, markup.block(x.body)) for x in m.lessons),
         items=tuple(_item(it) for it in m.assessment.items),
         pools=tuple(Pool(p.id, p.draw, tuple(p.items)) for p in m.assessment.pools),
         mastery_score=m.assessment.mastery_score,

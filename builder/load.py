@@ -9,9 +9,10 @@ number keeps the text it was written as).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ruamel.yaml import YAML, events
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -19,7 +20,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from .diagnostics import Diagnostic, SourceLoc, error
 
 try:  # the C parser ships separately (ruamel.yaml.clib); fall back when a platform lacks a wheel
-    from _ruamel_yaml import CParser as _CParser
+    from _ruamel_yaml import CParser as _CParser  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover
     _CParser = None
 
@@ -189,9 +190,7 @@ class _Builder:
         return True
 
     def _expecting_key(self) -> bool:
-        return bool(self.stack) and isinstance(self.stack[-1].container, dict) and (
-            self.stack[-1].pending_key is None
-        )
+        return bool(self.stack) and isinstance(self.stack[-1].container, dict) and (self.stack[-1].pending_key is None)
 
     def feed(self, ev: Any) -> None:
         if isinstance(ev, events.DocumentStartEvent):
@@ -209,9 +208,12 @@ class _Builder:
         if isinstance(ev, events.ScalarEvent):
             pos = _pos(ev.start_mark)
             value: Any
-            if not ev.style and (ev.tag is None or ev.tag == "!") and ev.implicit[0]:
-                value = resolve_plain(ev.value)
-            elif ev.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"):
+            if (
+                not ev.style
+                and (ev.tag is None or ev.tag == "!")
+                and ev.implicit[0]
+                or ev.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool")
+            ):
                 value = resolve_plain(ev.value)
             else:
                 value = ev.value
@@ -249,9 +251,7 @@ class _Builder:
                         "write keys as `name: value`",
                     )
                 )
-            container: dict[str, Any] | list[Any] = (
-                {} if isinstance(ev, events.MappingStartEvent) else []
-            )
+            container: dict[str, Any] | list[Any] = {} if isinstance(ev, events.MappingStartEvent) else []
             if not self.stack:
                 path: KeyPath = ()
             elif isinstance(self.stack[-1].container, list):
@@ -298,9 +298,9 @@ def _decode(path: str, raw: bytes) -> tuple[str | None, Diagnostic | None]:
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\0" in text:
-        before = text[: text.index("\0")]
-        line = before.count("\n") + 1
-        col = len(before) - (before.rfind("\n") + 1) + 1
+        prefix = text[: text.index("\0")]
+        line = prefix.count("\n") + 1
+        col = len(prefix) - (prefix.rfind("\n") + 1) + 1
         return None, error(
             "encoding",
             "the file contains NUL bytes; it looks like a binary file, not YAML",
@@ -350,7 +350,7 @@ def _unbalanced_quote_line(text: str, upto: int) -> int | None:
 
 def _syntax_hint(message: str) -> str:
     if "mapping values are not allowed" in message:
-        return "a value containing `: ` must be quoted, e.g. title: \"Part 1: Basics\""
+        return 'a value containing `: ` must be quoted, e.g. title: "Part 1: Basics"'
     if "could not find expected ':'" in message or "simple key" in message:
         return "each line of a mapping is `key: value`; check indentation and colons above this point"
     if "expected <block end>" in message or "indentation" in message:
@@ -388,9 +388,7 @@ def load_text(path: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
     except (MarkedYAMLError, YAMLError) as exc:
         return None, builder.diags + [_syntax_error(path, exc, text)]
     except RecursionError:
-        return None, builder.diags + [
-            error("yaml-too-deep", "nesting is too deep to read", SourceLoc(path, 1, 1))
-        ]
+        return None, builder.diags + [error("yaml-too-deep", "nesting is too deep to read", SourceLoc(path, 1, 1))]
     if not builder.has_root or builder.root is None:
         return None, builder.diags + [
             error("empty-file", "the file is empty", SourceLoc(path, 1, 1), "remove it or fill it in")

@@ -9,8 +9,32 @@ import nh3
 from markdown_it import MarkdownIt
 
 _TAGS = {
-    "p", "br", "hr", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "code", "pre",
-    "blockquote", "a", "table", "thead", "tbody", "tr", "th", "td", "img", "del", "sup", "sub",
+    "p",
+    "br",
+    "hr",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "blockquote",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "img",
+    "del",
+    "sup",
+    "sub",
 }
 _ATTRS = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
 _SCHEMES = {"http", "https", "mailto"}

@@ -41,8 +41,19 @@ def rows_for(s: CSet) -> list[Row]:
             flags.append(f"items only reach {highest.value}")
         if len({it.type for it in items}) < 2 and items:
             flags.append("one item type")
-        rows.append(Row(s.code, o.id, o.bloom, lessons, tuple(it.id for it in items),
-                        tuple(sorted({it.type for it in items})), highest, tasks, tuple(flags)))
+        rows.append(
+            Row(
+                s.code,
+                o.id,
+                o.bloom,
+                lessons,
+                tuple(it.id for it in items),
+                tuple(sorted({it.type for it in items})),
+                highest,
+                tasks,
+                tuple(flags),
+            )
+        )
     return rows
 
 
@@ -54,10 +65,17 @@ HEADER = ("set", "outcome", "bloom", "lessons", "items", "item types", "highest 
 
 
 def _cells(r: Row) -> tuple[str, ...]:
-    return (r.set_code, r.outcome, r.bloom.value, " ".join(r.lessons) or "-",
-            f"{len(r.items)}: {' '.join(r.items)}" if r.items else "0", ", ".join(r.item_types) or "-",
-            r.highest_item_bloom.value if r.highest_item_bloom else "-", " ".join(r.portfolio) or "-",
-            "; ".join(r.flags) or "ok")
+    return (
+        r.set_code,
+        r.outcome,
+        r.bloom.value,
+        " ".join(r.lessons) or "-",
+        f"{len(r.items)}: {' '.join(r.items)}" if r.items else "0",
+        ", ".join(r.item_types) or "-",
+        r.highest_item_bloom.value if r.highest_item_bloom else "-",
+        " ".join(r.portfolio) or "-",
+        "; ".join(r.flags) or "ok",
+    )
 
 
 def as_text(rows: list[Row]) -> str:
@@ -84,12 +102,17 @@ def as_csv(rows: list[Row]) -> str:
 def as_html(rows: list[Row], title: str) -> str:
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in HEADER)
     body = "".join(
-        "<tr" + (' class="flag"' if r.flags else "") + ">"
-        + "".join(f"<td>{html.escape(c)}</td>" for c in _cells(r)) + "</tr>\n"
+        "<tr"
+        + (' class="flag"' if r.flags else "")
+        + ">"
+        + "".join(f"<td>{html.escape(c)}</td>" for c in _cells(r))
+        + "</tr>\n"
         for r in rows
     )
-    return (f'<!doctype html>\n<html lang="en"><meta charset="utf-8"><title>{html.escape(title)}</title>\n'
-            "<style>body{font:14px system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}"
-            "th,td{border:1px solid #888;padding:.3rem .5rem;text-align:left;vertical-align:top}"
-            "tr.flag td{background:#fff3cd}</style>\n"
-            f"<h1>{html.escape(title)}</h1>\n<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n")
+    return (
+        f'<!doctype html>\n<html lang="en"><meta charset="utf-8"><title>{html.escape(title)}</title>\n'
+        "<style>body{font:14px system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}"
+        "th,td{border:1px solid #888;padding:.3rem .5rem;text-align:left;vertical-align:top}"
+        "tr.flag td{background:#fff3cd}</style>\n"
+        f"<h1>{html.escape(title)}</h1>\n<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n"
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -42,9 +42,7 @@ CODE_RE = r"^[A-Z][A-Z0-9]{1,9}$"
 ID_RE = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
 SetCode = Annotated[str, BeforeValidator(_as_written), StringConstraints(pattern=CODE_RE)]
 Ident = Annotated[str, BeforeValidator(_as_written), StringConstraints(pattern=ID_RE, max_length=60)]
-Version = Annotated[
-    str, BeforeValidator(_as_written), StringConstraints(pattern=r"^[0-9]+(\.[0-9]+){0,3}$")
-]
+Version = Annotated[str, BeforeValidator(_as_written), StringConstraints(pattern=r"^[0-9]+(\.[0-9]+){0,3}$")]
 LANG_RE = r"^[a-z]{2,3}(-[A-Z]{2})?$"
 
 
@@ -78,17 +76,17 @@ class RequirementRule(Strict):
     choose: Annotated[int, Field(ge=1)] | None = Field(
         None, description="How many sets the candidate picks from `from`."
     )
-    from_: list[SetCode] | None = Field(
-        None, alias="from", description="Set codes a candidate chooses from."
-    )
+    from_: list[SetCode] | None = Field(None, alias="from", description="Set codes a candidate chooses from.")
 
     @model_validator(mode="after")
     def _one_form(self) -> RequirementRule:
         has_required = self.required is not None
         has_choose = self.choose is not None or self.from_ is not None
         if has_required == has_choose:
-            raise ValueError("a requirement has either `required: [...]` or `choose: N` with `from: [...]`"
-                             " | write `required: [FND, COM]`, or `choose: 3` plus `from: [ACC, RA, CAT]`")
+            raise ValueError(
+                "a requirement has either `required: [...]` or `choose: N` with `from: [...]`"
+                " | write `required: [FND, COM]`, or `choose: 3` plus `from: [ACC, RA, CAT]`"
+            )
         if has_choose and (self.choose is None or self.from_ is None):
             raise ValueError("`choose: N` and `from: [...]` go together | add the missing `choose:` or `from:` line")
         return self
@@ -222,7 +220,7 @@ class Ordering(ItemBase):
 
 
 Item = Annotated[
-    Union[SingleChoice, MultipleChoice, TrueFalse, FillIn, Matching, Ordering],
+    SingleChoice | MultipleChoice | TrueFalse | FillIn | Matching | Ordering,
     Field(discriminator="type"),
 ]
 ITEM_TYPES = ("single_choice", "multiple_choice", "true_false", "fill_in", "matching", "ordering")
@@ -235,9 +233,7 @@ class Pool(Strict):
 
 
 class Assessment(Strict):
-    mastery_score: Annotated[float, Field(ge=0, le=1)] = Field(
-        description="Share of points needed to pass, 0 to 1."
-    )
+    mastery_score: Annotated[float, Field(ge=0, le=1)] = Field(description="Share of points needed to pass, 0 to 1.")
     shuffle: bool = False
     attempts: Annotated[int, Field(ge=0)] = Field(0, description="Allowed attempts; 0 = unlimited.")
     items: list[Item] = Field(min_length=1)

@@ -57,8 +57,14 @@ def build(
     known = {s.code for s in course.sets}
     for code in set_codes or []:
         if code not in known:
-            result.diagnostics.append(error("unknown-set", f"--set {code}: no such set",
-                                            SourceLoc(str(root), 1, 1), f"sets are {', '.join(sorted(known))}"))
+            result.diagnostics.append(
+                error(
+                    "unknown-set",
+                    f"--set {code}: no such set",
+                    SourceLoc(str(root), 1, 1),
+                    f"sets are {', '.join(sorted(known))}",
+                )
+            )
     if result.diagnostics and any(d.severity is Severity.ERROR for d in result.diagnostics):
         return result
     try:

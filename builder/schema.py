@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import BaseModel
+
 from .model import CompetencySet, Program
 
-SCHEMAS = {"competency-set": CompetencySet, "program": Program}
+SCHEMAS: dict[str, type[BaseModel]] = {"competency-set": CompetencySet, "program": Program}
 
 
 def json_schema(kind: str) -> dict[str, Any]:
     model = SCHEMAS[kind]
-    schema = model.model_json_schema(by_alias=True)
+    schema: dict[str, Any] = model.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://coursepack.invalid/schema/{kind}.schema.json"
     return schema

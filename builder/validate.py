@@ -58,9 +58,19 @@ def _context(doc: Document, path: KeyPath) -> str:
     """Name the nearest enclosing object with an id ("item TEC-Q7"), for readable messages."""
     node: Any = doc.data
     label = ""
-    kinds = {"items": "item", "outcomes": "outcome", "lessons": "lesson", "portfolio": "portfolio task",
-             "pools": "pool", "criteria": "criterion", "choices": "choice", "glossary": "glossary entry",
-             "requirements": "requirement", "routes": "route", "assets": "asset"}
+    kinds = {
+        "items": "item",
+        "outcomes": "outcome",
+        "lessons": "lesson",
+        "portfolio": "portfolio task",
+        "pools": "pool",
+        "criteria": "criterion",
+        "choices": "choice",
+        "glossary": "glossary entry",
+        "requirements": "requirement",
+        "routes": "route",
+        "assets": "asset",
+    }
     parent_key: str | int | None = None
     for part in path:
         if isinstance(node, dict):
@@ -132,8 +142,12 @@ def _diagnostic(doc: Document, model: type[BaseModel], e: ErrorDetails) -> Diagn
         return error("unknown-key", f"{prefix}unknown key `{field_name}`", doc.loc(path, at_key=True), hint)
     if kind == "missing":
         allowed = _allowed_keys(model, loc[:-1])
-        hint = f"add `{field_name}: ...` here" + (f" (fields here: {', '.join(a for a in allowed if a != '$schema')})" if allowed else "")
-        return error("missing-field", f"{prefix}required field `{field_name}` is missing", doc.loc(path, at_key=True), hint)
+        hint = f"add `{field_name}: ...` here" + (
+            f" (fields here: {', '.join(a for a in allowed if a != '$schema')})" if allowed else ""
+        )
+        return error(
+            "missing-field", f"{prefix}required field `{field_name}` is missing", doc.loc(path, at_key=True), hint
+        )
     if kind == "union_tag_invalid":
         ctx = e.get("ctx") or {}
         expected = str(ctx.get("expected_tags", "")).replace("'", "")
@@ -144,11 +158,19 @@ def _diagnostic(doc: Document, model: type[BaseModel], e: ErrorDetails) -> Diagn
         type_path = path + ("type",)
         return error("unknown-item-type", f"{prefix}unknown item type `{given}`", doc.loc(type_path), hint)
     if kind == "union_tag_not_found":
-        return error("missing-field", f"{prefix}required field `type` is missing", doc.loc(path),
-                     "add `type:` with one of single_choice, multiple_choice, true_false, fill_in, matching, ordering")
+        return error(
+            "missing-field",
+            f"{prefix}required field `type` is missing",
+            doc.loc(path),
+            "add `type:` with one of single_choice, multiple_choice, true_false, fill_in, matching, ordering",
+        )
     if kind == "string_pattern_mismatch":
-        return error("bad-id", f"{prefix}`{field_name}` value {e['input']!r} is not in the expected form",
-                     doc.loc(path), _pattern_hint(field_name, loc))
+        return error(
+            "bad-id",
+            f"{prefix}`{field_name}` value {e['input']!r} is not in the expected form",
+            doc.loc(path),
+            _pattern_hint(field_name, loc),
+        )
     if kind in ("enum", "literal_error"):
         ctx = e.get("ctx") or {}
         expected = str(ctx.get("expected", "")).replace("'", "")
@@ -156,17 +178,34 @@ def _diagnostic(doc: Document, model: type[BaseModel], e: ErrorDetails) -> Diagn
         close = difflib.get_close_matches(given, [x.strip() for x in expected.replace(" or ", ",").split(",")], n=1)
         hint = f"did you mean `{close[0]}`?" if close else f"use one of: {expected}"
         return error("bad-value", f"{prefix}`{field_name}` is {given!r}, which is not allowed", doc.loc(path), hint)
-    if kind in ("string_type", "int_type", "int_parsing", "float_type", "float_parsing", "bool_type",
-                "bool_parsing", "list_type", "dict_type", "model_type", "date_from_datetime_parsing",
-                "date_parsing", "date_type", "model_attributes_type", "int_from_float"):
-        return error("wrong-type", f"{prefix}`{field_name}`: {_type_message(e)}", doc.loc(path),
-                     _type_hint(kind))
+    if kind in (
+        "string_type",
+        "int_type",
+        "int_parsing",
+        "float_type",
+        "float_parsing",
+        "bool_type",
+        "bool_parsing",
+        "list_type",
+        "dict_type",
+        "model_type",
+        "date_from_datetime_parsing",
+        "date_parsing",
+        "date_type",
+        "model_attributes_type",
+        "int_from_float",
+    ):
+        return error("wrong-type", f"{prefix}`{field_name}`: {_type_message(e)}", doc.loc(path), _type_hint(kind))
     if kind == "value_error":
         msg, _, value_hint = str(e["msg"]).removeprefix("Value error, ").partition(" | ")
         return error("bad-value", f"{prefix}{msg}", doc.loc(path), value_hint or None)
     message = str(e["msg"])
-    generic = {"too_short": "add more entries", "too_long": "remove some entries",
-               "greater_than_equal": "use a larger number", "less_than_equal": "use a smaller number"}
+    generic = {
+        "too_short": "add more entries",
+        "too_long": "remove some entries",
+        "greater_than_equal": "use a larger number",
+        "less_than_equal": "use a smaller number",
+    }
     if kind in generic:
         return error("bad-value", f"{prefix}`{field_name}`: {message.lower()}", doc.loc(path), generic[kind])
     if extra and not isinstance(extra[-1], int):
@@ -176,7 +215,9 @@ def _diagnostic(doc: Document, model: type[BaseModel], e: ErrorDetails) -> Diagn
 
 def _type_message(e: ErrorDetails) -> str:
     value = e["input"]
-    shown = repr(value) if not isinstance(value, (dict, list)) else ("a mapping" if isinstance(value, dict) else "a list")
+    shown = (
+        repr(value) if not isinstance(value, (dict, list)) else ("a mapping" if isinstance(value, dict) else "a list")
+    )
     return f"{str(e['msg']).lower()}, got {shown}"
 
 

@@ -33,8 +33,8 @@ class Job:
 
 class Format(ABC):
     name: ClassVar[str]
-    folder: ClassVar[str]          # top-level folder in dist/
-    version: ClassVar[str] = "1"   # bump when output changes for the same input (cache key)
+    folder: ClassVar[str]  # top-level folder in dist/
+    version: ClassVar[str] = "1"  # bump when output changes for the same input (cache key)
 
     def jobs(self, course: Course) -> list[Job]:
         return [Job(self.name, s.code) for s in course.sets]

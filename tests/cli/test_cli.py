@@ -20,10 +20,14 @@ def test_check_ok_prints_summary(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_check_content_error_exit_1_compiler_style(minimal: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = minimal / "sets" / "tst.yaml"
-    f.write_text(f.read_text().replace("outcomes: [TST-1]\n      bloom: remember", "outcomes: [TST-9]\n      bloom: remember"))
+    f.write_text(
+        f.read_text().replace("outcomes: [TST-1]\n      bloom: remember", "outcomes: [TST-9]\n      bloom: remember")
+    )
     assert main(["check", str(minimal)]) == 1
     err = capsys.readouterr().err
-    assert "sets/tst.yaml:29:18: error[unknown-outcome]: item TST-Q1 assesses outcome TST-9, which is not declared" in err
+    assert (
+        "sets/tst.yaml:29:18: error[unknown-outcome]: item TST-Q1 assesses outcome TST-9, which is not declared" in err
+    )
     assert "  hint: declared outcomes are TST-1, TST-2" in err
     assert "Traceback" not in err
 
@@ -35,8 +39,10 @@ def test_warnings_fail_only_with_strict(minimal: Path) -> None:
     assert main(["check", "--strict", str(minimal)]) == 1
 
 
-@pytest.mark.parametrize("argv", [["nosuchcommand"], ["check", "/no/such/folder"], ["build", "--format", "docx"],
-                                  ["check", "--no-such-option"]])
+@pytest.mark.parametrize(
+    "argv",
+    [["nosuchcommand"], ["check", "/no/such/folder"], ["build", "--format", "docx"], ["check", "--no-such-option"]],
+)
 def test_usage_errors_exit_2(argv: list[str]) -> None:
     assert main(argv) == 2
 

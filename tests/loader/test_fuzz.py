@@ -24,9 +24,45 @@ SEED_SET = (PROJECTS / "minimal" / "sets" / "tst.yaml").read_text(encoding="utf-
 SEED_PROGRAM = (PROJECTS / "minimal" / "program.yaml").read_text(encoding="utf-8")
 COMMON = settings(derandomize=True, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 
-YAML_BITS = [": ", "- ", "[", "]", "{", "}", "&a ", "*a", "\t", "  ", "\n", "'", '"', "#", "|", ">", "---", "? ",
-             "!!str ", "~", "null", "yes", "no", "1.10", "0x1F", "TST-1", "TST-9", "type: ", "single_choice", "\x00",
-             "\ufeff", "é", "%YAML 1.1\n", "<<: *a\n", ",", "@", "`"]
+YAML_BITS = [
+    ": ",
+    "- ",
+    "[",
+    "]",
+    "{",
+    "}",
+    "&a ",
+    "*a",
+    "\t",
+    "  ",
+    "\n",
+    "'",
+    '"',
+    "#",
+    "|",
+    ">",
+    "---",
+    "? ",
+    "!!str ",
+    "~",
+    "null",
+    "yes",
+    "no",
+    "1.10",
+    "0x1F",
+    "TST-1",
+    "TST-9",
+    "type: ",
+    "single_choice",
+    "\x00",
+    "\ufeff",
+    "é",
+    "%YAML 1.1\n",
+    "<<: *a\n",
+    ",",
+    "@",
+    "`",
+]
 
 
 @st.composite
