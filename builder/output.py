@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 # 1980-01-01, the earliest time a zip entry can hold: no build date leaks into outputs.
@@ -71,19 +72,19 @@ class Staging:
         self.dist.parent.mkdir(parents=True, exist_ok=True)
         self.root = Path(tempfile.mkdtemp(prefix=".coursepack-staging-", dir=self.dist.parent))
 
-    def seed_from_dist(self, keep: set[str]) -> None:
-        """Start from the previous dist/ (hard links where possible) for the parts this build does not redo."""
+    def seed_from_dist(self, drop: Callable[[str], bool]) -> None:
+        """Start from the previous dist/ (hard links, not copies) minus the files this build redoes.
+
+        Dropping what a rebuilt format owns is also what removes the outputs of deleted sets."""
         if not self.dist.is_dir():
             return
-        for top in sorted(os.listdir(self.dist)):
-            if top not in keep:
+        for src in sorted(self.dist.rglob("*")):
+            rel = src.relative_to(self.dist).as_posix()
+            if src.is_dir() or drop(rel):
                 continue
-            src = self.dist / top
-            dst = self.root / top
-            if src.is_dir():
-                shutil.copytree(src, dst, copy_function=_link_or_copy)
-            else:
-                _link_or_copy(str(src), str(dst))
+            dst = self.root / rel
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(str(src), str(dst))
 
     def publish(self) -> None:
         old = None

@@ -75,9 +75,13 @@ def build(
     result.jobs = plan(course, format_names, set_codes)
     staging = Staging(dist)
     try:
-        rebuilt_whole = set() if set_codes else {formats.get(n).folder for n in format_names}
-        previous = {p.name for p in dist.iterdir()} if dist.is_dir() else set()
-        staging.seed_from_dist(previous - rebuilt_whole)
+        rebuilt = [] if set_codes else [formats.get(n) for n in format_names]
+
+        def redone(rel: str) -> bool:
+            folder, _, inner = rel.partition("/")
+            return any(f.folder == folder and f.owns(inner) for f in rebuilt)
+
+        staging.seed_from_dist(redone)
         for job in result.jobs:
             fmt = formats.get(job.format)
             out = OutDir(staging.root / fmt.folder)

@@ -10,8 +10,10 @@ _MODULES = {
     "scorm12": ("scorm12", "Scorm12"),
     "scorm2004": ("scorm2004", "Scorm2004"),
     "pdf": ("pdf", "Pdf"),
+    "moodle_xml": ("moodle_xml", "MoodleXml"),
+    "competency_csv": ("competency_csv", "CompetencyCsv"),
 }
-DEFAULT = ("scorm12", "scorm2004", "pdf")
+DEFAULT = ("scorm12", "scorm2004", "pdf", "moodle_xml", "competency_csv")
 
 
 def available() -> list[str]:

@@ -36,6 +36,10 @@ class Format(ABC):
     folder: ClassVar[str]  # top-level folder in dist/
     version: ClassVar[str] = "1"  # bump when output changes for the same input (cache key)
 
+    def owns(self, rel: str) -> bool:
+        """Whether a file under `folder` belongs to this format (formats may share a folder)."""
+        return True
+
     def jobs(self, course: Course) -> list[Job]:
         return [Job(self.name, s.code) for s in course.sets]
 
