@@ -119,10 +119,21 @@ def _split(value: str | None) -> list[str]:
 )
 @click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True, help="PDF paper size.")
 @click.option("--theme", default=None, help="Theme name or folder (default: the program's theme).")
+@click.option("--force", is_flag=True, help="Rebuild every output, ignoring the cache.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Worker processes (default: cores).")
 @STRICT
 @DEBUG
 def build(
-    directory: Path, format_: str, set_: str | None, out: Path, paper: str, theme: str | None, strict: bool, debug: bool
+    directory: Path,
+    format_: str,
+    set_: str | None,
+    out: Path,
+    paper: str,
+    theme: str | None,
+    force: bool,
+    jobs: int | None,
+    strict: bool,
+    debug: bool,
 ) -> None:
     """Check the curriculum and write packages and guides into the output folder."""
     names = _split(format_)
@@ -138,7 +149,17 @@ def build(
             raise click.UsageError(f"{directory} is not a folder")
         started = time.perf_counter()
         try:
-            result = pipeline.build(directory, out, names, _split(set_) or None, Options(paper=paper), theme, strict)
+            result = pipeline.build(
+                directory,
+                out,
+                names,
+                _split(set_) or None,
+                Options(paper=paper),
+                theme,
+                strict,
+                force=force,
+                workers=jobs,
+            )
         except OSError as exc:
             click.echo(
                 f"error: cannot write {exc.filename or out}: {exc.strerror}; the previous {out}/ is unchanged", err=True
@@ -149,8 +170,9 @@ def build(
             click.echo(f"build failed; the previous {out}/ is unchanged", err=True)
             return EXIT_CONTENT
         click.echo(
-            f"built {len(result.written)} file(s) from {len(result.jobs)} job(s) into {out}/ "
-            f"in {time.perf_counter() - started:.1f} s"
+            f"built {len(result.written)} file(s) from {len(result.jobs)} job(s) "
+            f"({len(result.rebuilt)} rebuilt, {len(result.jobs) - len(result.rebuilt)} from cache) "
+            f"into {out}/ in {time.perf_counter() - started:.2f} s"
         )
         return EXIT_OK
 

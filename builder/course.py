@@ -209,6 +209,10 @@ class Course:
     def program_digest(self) -> str:
         return digest(self.program)
 
+    def digest_all(self) -> str:
+        """For program-wide outputs (handbook, competency framework) that read every set."""
+        return hashlib.sha256("".join(digest(s) for s in self.sets).encode()).hexdigest()
+
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, (dt.date,)):

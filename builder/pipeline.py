@@ -1,17 +1,29 @@
-"""build(): load → check → resolve → write each (set, format) job → publish atomically."""
+"""build(): load → check → resolve → write each (set, format) job → publish atomically.
+
+Jobs whose inputs hash the same as a cached run are restored from the cache; the rest run
+in a process pool (PDF rendering dominates and is CPU-bound). Nothing reaches dist/ unless
+every job succeeded.
+"""
 
 from __future__ import annotations
 
+import os
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import formats
+from .cache import Cache, job_key, theme_digest
 from .check import check_curriculum
 from .course import Course, resolve
 from .diagnostics import Diagnostic, Severity, SourceLoc, error
 from .formats.base import Job, Options
 from .output import OutDir, Staging
-from .themes import ThemeError, load_theme
+from .themes import Theme, ThemeError, load_theme
+
+# Rough relative cost, so the pool starts the long jobs first.
+_COST = {"pdf": 10, "scorm12": 2, "scorm2004": 2}
 
 
 @dataclass
@@ -19,6 +31,8 @@ class BuildResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)
+    rebuilt: list[Job] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
     published: bool = False
 
     @property
@@ -30,12 +44,24 @@ def plan(course: Course, format_names: list[str], set_codes: list[str] | None) -
     jobs: list[Job] = []
     for name in format_names:
         for job in formats.get(name).jobs(course):
-            if set_codes and job.set_code is not None and job.set_code not in set_codes:
-                continue
-            if set_codes and job.set_code is None:
+            if set_codes and (job.set_code is None or job.set_code not in set_codes):
                 continue
             jobs.append(job)
     return jobs
+
+
+def run_job(
+    course: Course, job: Job, theme: Theme, folder: Path, options: Options
+) -> tuple[list[str], list[Diagnostic]]:
+    """One job into its format's staging folder; runs in a worker process."""
+    fmt = formats.get(job.format)
+    out = OutDir(folder)
+    diags = fmt.write(course, job, theme, out, options)
+    return list(out.written), diags
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
 
 
 def build(
@@ -46,14 +72,21 @@ def build(
     options: Options | None = None,
     theme_name: str | None = None,
     strict: bool = False,
+    force: bool = False,
+    workers: int | None = None,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
     options = options or Options()
     result = BuildResult()
+    clock = time.perf_counter()
     sources, diags = check_curriculum(root)
+    result.timings["load+validate+check"] = time.perf_counter() - clock
     result.diagnostics += diags
     if sources is None or any(d.severity is Severity.ERROR or strict for d in diags):
         return result
+    clock = time.perf_counter()
     course = resolve(sources)
+    result.timings["resolve"] = time.perf_counter() - clock
     known = {s.code for s in course.sets}
     for code in set_codes or []:
         if code not in known:
@@ -65,7 +98,7 @@ def build(
                     f"sets are {', '.join(sorted(known))}",
                 )
             )
-    if result.diagnostics and any(d.severity is Severity.ERROR for d in result.diagnostics):
+    if any(d.severity is Severity.ERROR for d in result.diagnostics):
         return result
     try:
         theme = load_theme(theme_name or course.program.theme)
@@ -73,26 +106,64 @@ def build(
         result.diagnostics.append(error("theme", str(exc), sources.program_doc.loc(("theme",))))
         return result
     result.jobs = plan(course, format_names, set_codes)
+    cache = Cache(cache_dir or (dist.absolute().parent / ".cache" / "coursepack"))
     staging = Staging(dist)
     try:
-        rebuilt = [] if set_codes else [formats.get(n) for n in format_names]
+        rebuilt_formats = [] if set_codes else [formats.get(n) for n in format_names]
 
         def redone(rel: str) -> bool:
             folder, _, inner = rel.partition("/")
-            return any(f.folder == folder and f.owns(inner) for f in rebuilt)
+            return any(f.folder == folder and f.owns(inner) for f in rebuilt_formats)
 
         staging.seed_from_dist(redone)
+        clock = time.perf_counter()
+        theme_hash = theme_digest(theme)
+        todo: list[tuple[Job, str]] = []
         for job in result.jobs:
             fmt = formats.get(job.format)
-            out = OutDir(staging.root / fmt.folder)
-            result.diagnostics += fmt.write(course, job, theme, out, options)
-            result.written += [f"{fmt.folder}/{rel}" for rel in out.written]
+            key = job_key(course, job, fmt, theme_hash, options)
+            cached = None if force else cache.get(key)
+            if cached is not None:
+                cache.restore(key, cached, staging.root / fmt.folder)
+                result.written += [f"{fmt.folder}/{rel}" for rel in cached]
+            else:
+                todo.append((job, key))
+        result.timings["cache lookup"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        outcomes = _run(course, todo, theme, staging.root, options, workers or default_workers())
+        result.timings["write"] = time.perf_counter() - clock
+        for (job, key), (written, job_diags) in zip(todo, outcomes, strict=True):
+            fmt = formats.get(job.format)
+            result.diagnostics += job_diags
+            result.written += [f"{fmt.folder}/{rel}" for rel in written]
+            result.rebuilt.append(job)
+            if not any(d.severity is Severity.ERROR for d in job_diags):
+                cache.put(key, written, staging.root / fmt.folder)
         if any(d.severity is Severity.ERROR for d in result.diagnostics):
             staging.discard()
             return result
+        clock = time.perf_counter()
         staging.publish()
+        result.timings["publish"] = time.perf_counter() - clock
         result.published = True
     except BaseException:
         staging.discard()
         raise
     return result
+
+
+def _run(
+    course: Course, todo: list[tuple[Job, str]], theme: Theme, staging: Path, options: Options, workers: int
+) -> list[tuple[list[str], list[Diagnostic]]]:
+    def folder(job: Job) -> Path:
+        return staging / formats.get(job.format).folder
+
+    if workers <= 1 or len(todo) <= 1:
+        return [run_job(course, job, theme, folder(job), options) for job, _ in todo]
+    order = sorted(range(len(todo)), key=lambda i: -_COST.get(todo[i][0].format, 1))
+    results: dict[int, Future[tuple[list[str], list[Diagnostic]]]] = {}
+    with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+        for i in order:
+            job = todo[i][0]
+            results[i] = pool.submit(run_job, course, job, theme, folder(job), options)
+        return [results[i].result() for i in range(len(todo))]

@@ -1,0 +1,99 @@
+"""Output cache keyed by content hashes, never file times: an unchanged job is not rebuilt."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from . import __version__
+from .course import Course
+from .formats.base import Format, Job, Options
+from .themes import Theme
+
+BUILDER_DIR = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """The builder's own source and player files: a code change invalidates outputs even without a version bump."""
+    h = hashlib.sha256(__version__.encode())
+    for f in sorted(BUILDER_DIR.rglob("*")):
+        if f.is_file() and f.suffix in (".py", ".js", ".css", ".html", ".json"):
+            h.update(f.relative_to(BUILDER_DIR).as_posix().encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def theme_digest(theme: Theme) -> str:
+    h = hashlib.sha256()
+    for f in theme.files():
+        h.update(str(f.name).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def job_key(course: Course, job: Job, fmt: Format, theme_hash: str, options: Options) -> str:
+    content = course.set_digest(job.set_code) if job.set_code else course.digest_all()
+    parts = {
+        "format": fmt.name,
+        "format_version": fmt.version,
+        "code": code_digest(),
+        "theme": theme_hash,
+        "options": [options.paper],
+        "program": course.program_digest(),
+        "content": content,
+        "job": job.label,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+class Cache:
+    """Files of one job stored under `.cache/coursepack/<key>/` next to a `files.json` list."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def get(self, key: str) -> list[str] | None:
+        entry = self.root / key[:2] / key
+        listing = entry / "files.json"
+        if not listing.is_file():
+            return None
+        try:
+            files: list[str] = json.loads(listing.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not all((entry / "out" / f).is_file() for f in files):
+            return None
+        return files
+
+    def restore(self, key: str, files: list[str], target: Path) -> None:
+        entry = self.root / key[:2] / key / "out"
+        for rel in files:
+            dst = target / rel
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(entry / rel, dst)
+            except OSError:
+                shutil.copyfile(entry / rel, dst)
+
+    def put(self, key: str, files: list[str], source: Path) -> None:
+        """Store atomically: a half-written entry is never visible, so a crash cannot poison the cache."""
+        final = self.root / key[:2] / key
+        if final.exists():
+            return
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=final.parent))
+        try:
+            for rel in files:
+                dst = tmp / "out" / rel
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source / rel, dst)
+            (tmp / "files.json").write_text(json.dumps(sorted(files)), encoding="utf-8")
+            os.replace(tmp, final)
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
