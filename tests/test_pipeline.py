@@ -1,0 +1,138 @@
+"""Build orchestration: atomic publish, cache invalidation, stale outputs, determinism."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from builder import formats, pipeline
+from builder.cli import main
+from builder.formats.moodle_xml import MoodleXml
+from builder.output import OutDir
+
+FAST = ["moodle_xml", "competency_csv"]
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _build(root: Path, dist: Path, names: list[str] = FAST, **kw: object) -> pipeline.BuildResult:
+    return pipeline.build(root, dist, names, workers=1, cache_dir=dist.parent / "cache", **kw)  # type: ignore[arg-type]
+
+
+def test_build_then_noop_uses_cache(minimal: Path, tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    first = _build(minimal, dist)
+    assert first.ok and len(first.rebuilt) == 2
+    again = _build(minimal, dist)
+    assert again.ok and again.rebuilt == []
+    assert _snapshot(dist) == {
+        "moodle/TST-questions.xml": _snapshot(dist)["moodle/TST-questions.xml"],
+        "moodle/competencies.csv": _snapshot(dist)["moodle/competencies.csv"],
+    }
+
+
+def test_edit_invalidates_exactly_the_affected_outputs(minimal: Path, tmp_path: Path) -> None:
+    (minimal / "sets" / "two.yaml").write_text(
+        (minimal / "sets" / "tst.yaml").read_text().replace("TST", "TWO").replace("Testing Basics", "Second")
+    )
+    program = minimal / "program.yaml"
+    program.write_text(program.read_text().replace("required: [TST]", "required: [TST, TWO]"))
+    dist = tmp_path / "dist"
+    assert _build(minimal, dist).ok
+    f = minimal / "sets" / "two.yaml"
+    f.write_text(f.read_text().replace("Put three books in order.", "Put four books in order."))
+    result = _build(minimal, dist)
+    assert sorted(j.label for j in result.rebuilt) == ["competency_csv:program", "moodle_xml:TWO"]
+
+
+def test_force_rebuilds_everything_byte_identically(minimal: Path, tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    assert _build(minimal, dist).ok
+    before = _snapshot(dist)
+    result = _build(minimal, dist, force=True)
+    assert len(result.rebuilt) == 2 and _snapshot(dist) == before
+
+
+def test_stale_outputs_of_removed_sets_are_removed(minimal: Path, tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    (minimal / "sets" / "two.yaml").write_text((minimal / "sets" / "tst.yaml").read_text().replace("TST", "TWO"))
+    program = minimal / "program.yaml"
+    program.write_text(program.read_text().replace("required: [TST]", "required: [TST, TWO]"))
+    assert _build(minimal, dist).ok and (dist / "moodle" / "TWO-questions.xml").exists()
+    (minimal / "sets" / "two.yaml").unlink()
+    program.write_text(program.read_text().replace("required: [TST, TWO]", "required: [TST]"))
+    assert _build(minimal, dist).ok
+    assert not (dist / "moodle" / "TWO-questions.xml").exists()
+
+
+def test_building_one_format_keeps_the_others(minimal: Path, tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    assert _build(minimal, dist).ok
+    assert _build(minimal, dist, ["moodle_xml"]).ok
+    assert (dist / "moodle" / "competencies.csv").exists()
+
+
+@pytest.mark.parametrize("failure", [RuntimeError("writer bug"), KeyboardInterrupt()])
+def test_failure_in_a_writer_leaves_dist_untouched(
+    minimal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: BaseException
+) -> None:
+    dist = tmp_path / "dist"
+    assert _build(minimal, dist).ok
+    before = _snapshot(dist)
+    f = minimal / "sets" / "tst.yaml"
+    f.write_text(f.read_text().replace("Put three books in order.", "Put five books in order."))
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise failure
+
+    monkeypatch.setattr(MoodleXml, "write", boom)
+    with pytest.raises(type(failure)):
+        _build(minimal, dist)
+    assert _snapshot(dist) == before
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".coursepack-")]
+    assert leftovers == []
+
+
+def test_content_error_leaves_dist_untouched(minimal: Path, tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    assert _build(minimal, dist).ok
+    before = _snapshot(dist)
+    f = minimal / "sets" / "tst.yaml"
+    f.write_text(f.read_text().replace("minutes: 10", "minutes: ten"))
+    result = _build(minimal, dist)
+    assert not result.ok and any(d.code == "wrong-type" for d in result.diagnostics)
+    assert _snapshot(dist) == before
+
+
+@pytest.mark.parametrize("errno_", [errno.ENOSPC, errno.EROFS, errno.EACCES])
+def test_disk_full_or_read_only_is_a_clear_error(
+    minimal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], errno_: int
+) -> None:
+    dist = tmp_path / "dist"
+    assert _build(minimal, dist).ok
+    before = _snapshot(dist)
+
+    def refuse(self: OutDir, rel: str, data: bytes) -> Path:
+        raise OSError(errno_, os.strerror(errno_), str(self.root / rel))
+
+    monkeypatch.setattr(OutDir, "write_bytes", refuse)
+    code = main(["build", str(minimal), "--out", str(dist), "--format", ",".join(FAST), "--force", "-j", "1"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert os.strerror(errno_) in err and "unchanged" in err and "Traceback" not in err
+    assert _snapshot(dist) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".coursepack-")] == []
+
+
+def test_registry_lists_every_format_module() -> None:
+    assert {"moodle_xml", "competency_csv"} <= set(formats.available())
