@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import time
 import traceback
@@ -12,6 +13,7 @@ from typing import NoReturn
 import click
 
 from . import __version__, formats, pipeline
+from . import diff as changelog
 from . import matrix as coverage
 from .check import Sources, check_curriculum
 from .course import resolve
@@ -200,6 +202,39 @@ def matrix_command(directory: Path, format_: str, set_: str | None, debug: bool)
             click.echo(coverage.as_html(rows, f"{course.program.title}: coverage"), nl=False)
         else:
             click.echo(coverage.as_text(rows), nl=False)
+        return EXIT_OK
+
+    _guard(debug, run)
+
+
+@cli.command(name="diff")
+@click.argument("old")
+@click.argument("new", default="curriculum")
+@click.option(
+    "--path", "subdir", default="curriculum", show_default=True, help="Curriculum folder inside the repository."
+)
+@DEBUG
+def diff_command(old: str, new: str, subdir: str, debug: bool) -> None:
+    """List added/removed/changed outcomes, items and rubrics between two curricula.
+
+    OLD and NEW are folders or git revisions (e.g. v2026.1, HEAD~3) of the current repository."""
+
+    def run() -> int:
+        courses = []
+        for label in (old, new):
+            folder = Path(label)
+            if not folder.is_dir():
+                try:
+                    folder = changelog.checkout_revision(Path.cwd(), label, subdir)
+                except (OSError, subprocess.CalledProcessError) as exc:
+                    raise click.UsageError(f"{label} is neither a folder nor a git revision with {subdir}/") from exc
+            sources, diags = check_curriculum(folder)
+            if sources is None:
+                _print_diagnostics(diags, False)
+                click.echo(f"{label}: cannot compare a curriculum with errors", err=True)
+                return EXIT_CONTENT
+            courses.append(resolve(sources))
+        click.echo(changelog.as_markdown(changelog.compare(courses[0], courses[1]), old, new), nl=False)
         return EXIT_OK
 
     _guard(debug, run)
