@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -19,6 +20,7 @@ from .check import Sources, check_curriculum
 from .course import resolve
 from .diagnostics import Diagnostic, Severity
 from .formats.base import PAPERS, Options
+from .scaffold import scaffold
 from .schema import SCHEMAS, schema_text
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -205,6 +207,26 @@ def matrix_command(directory: Path, format_: str, set_: str | None, debug: bool)
         return EXIT_OK
 
     _guard(debug, run)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--program", "program_id", default="my-program", show_default=True, help="Programme id (lowercase).")
+@click.option("--title", default="My Programme", show_default=True, help="Programme title.")
+@click.option("--code", default="SET", show_default=True, help="Code of the first competency set.")
+def new(directory: Path, program_id: str, title: str, code: str) -> None:
+    """Create a new curriculum folder with one example set, ready to edit."""
+    if not re.fullmatch(r"[a-z][a-z0-9-]{1,39}", program_id):
+        raise click.BadParameter("use lowercase letters, digits and dashes, e.g. lssc", param_hint="--program")
+    if not re.fullmatch(r"[A-Z][A-Z0-9]{1,9}", code):
+        raise click.BadParameter("use 2-10 capital letters or digits, e.g. TEC", param_hint="--code")
+    try:
+        written = scaffold(directory, program_id, title, code)
+    except FileExistsError as exc:
+        raise click.UsageError(str(exc)) from exc
+    for path in written:
+        click.echo(f"created {path}")
+    click.echo(f"next: coursepack check --strict {directory}")
 
 
 @cli.command(name="diff")
