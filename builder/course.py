@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from . import markup
-from .check import Sources
+from .check import SetSource, Sources
+from .diagnostics import SourceLoc
 from .model import (
     Bloom,
     CompetencySet,
@@ -199,9 +200,17 @@ class Program:
 class Course:
     program: Program
     sets: tuple[CSet, ...]
+    # Source positions by key ("program", "program.description", a set code, "<CODE>.summary", a lesson,
+    # item or task id), so writers can report output-specific problems at file:line:col. Kept out of
+    # every digest: moving a line is not a content change.
+    locs: tuple[tuple[str, SourceLoc], ...] = ()
 
     def set(self, code: str) -> CSet:
         return next(s for s in self.sets if s.code == code)
+
+    def loc(self, key: str, fallback: str = "program") -> SourceLoc:
+        found = dict(self.locs)
+        return found.get(key) or found.get(fallback) or SourceLoc("program.yaml")
 
     def set_digest(self, code: str) -> str:
         return digest(self.set(code))
@@ -347,4 +356,27 @@ def resolve(sources: Sources) -> Course:
         theme=p.theme,
     )
     sets = tuple(_set(by_code[c], p.released, c in required, sources.root) for c in codes)
-    return Course(program, sets)
+    return Course(program, sets, _locs(sources))
+
+
+def _locs(sources: Sources) -> tuple[tuple[str, SourceLoc], ...]:
+    doc = sources.program_doc
+    out = [("program", doc.loc(())), ("program.description", doc.loc(("description",)))]
+    out.append(("program.notice", doc.loc(("notice",))))
+    out += [
+        (f"program.route.{r.id.value}", doc.loc(("routes", i, "description")))
+        for i, r in enumerate(sources.program.routes)
+    ]
+    for s in sources.sets:
+        out += _set_locs(s)
+    return tuple(out)
+
+
+def _set_locs(s: SetSource) -> list[tuple[str, SourceLoc]]:
+    m, doc = s.model, s.doc
+    out = [(m.code, doc.loc(())), (f"{m.code}.summary", doc.loc(("summary",)))]
+    out += [(x.id, doc.loc(("lessons", i, "body"))) for i, x in enumerate(m.lessons)]
+    out += [(x.id, doc.loc(("assessment", "items", i))) for i, x in enumerate(m.assessment.items)]
+    out += [(x.id, doc.loc(("portfolio", i, "task"))) for i, x in enumerate(m.portfolio)]
+    out.append((f"{m.code}.glossary", doc.loc(("glossary",))))
+    return out

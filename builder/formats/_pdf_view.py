@@ -1,0 +1,165 @@
+"""What the PDF templates show, computed from the Course: pure functions, no I/O.
+
+On paper a learner cannot shuffle, so matching targets and ordering steps are printed in a scrambled
+order (a fixed one per item id, so rebuilds are identical) and the answer key refers to those labels.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from ..course import Course, CSet, Item, Lesson, Option, Term
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@dataclass(frozen=True)
+class Labelled:
+    label: str  # "a", "b"… or "1", "2"…
+    option: Option
+
+
+@dataclass(frozen=True)
+class Question:
+    """One item as printed in a self-check, with what the answer key needs to refer back to it."""
+
+    item: Item
+    anchor: str  # id of its first printed occurrence
+    shown: tuple[Labelled, ...]  # choices, matching targets or ordering steps in printed order
+    lefts: tuple[Labelled, ...]  # matching: numbered left sides
+    answer: tuple[Labelled, ...]  # the correct choices, the target for each left side, or the steps in order
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    number: int  # position within its self-check, from 1
+    anchor: str
+    question: Question
+
+
+@dataclass(frozen=True)
+class SelfCheck:
+    anchor: str
+    lesson: Lesson | None  # None: the review of items no lesson's outcomes reach
+    number: int  # lesson number, 0 for the review
+    questions: tuple[Occurrence, ...]
+
+
+@dataclass(frozen=True)
+class Chapter:
+    number: int
+    anchor: str
+    lesson: Lesson
+    check: SelfCheck | None
+
+
+@dataclass(frozen=True)
+class Guide:
+    cset: CSet
+    chapters: tuple[Chapter, ...]
+    review: SelfCheck | None
+    questions: tuple[Question, ...]  # every item, set order: the answer key
+    glossary: tuple[Term, ...]
+    lessons_by_outcome: tuple[tuple[str, tuple[int, ...]], ...]
+    minutes: int
+
+    def lesson_numbers(self, outcome_id: str) -> tuple[int, ...]:
+        return dict(self.lessons_by_outcome).get(outcome_id, ())
+
+
+def anchor(*parts: str) -> str:
+    """An HTML id from curriculum ids (letters, digits, dashes) and fixed words."""
+    return "-".join(p.lower() for p in parts)
+
+
+def scramble(count: int, seed: str) -> list[int]:
+    """A fixed permutation of range(count) that is never the identity when count > 1."""
+    order = list(range(count))
+    random.Random(seed).shuffle(order)  # str seeds hash with SHA-512: stable across runs and machines
+    if count > 1 and order == sorted(order):
+        order = order[1:] + order[:1]
+    return order
+
+
+def question(item: Item, first_anchor: str) -> Question:
+    if item.type == "matching":
+        order = scramble(len(item.options), item.id)
+        shown = tuple(Labelled(LETTERS[pos], item.options[i]) for pos, i in enumerate(order))
+        label_of = {item.options[i].key: LETTERS[pos] for pos, i in enumerate(order)}
+        lefts = tuple(Labelled(str(n + 1), s) for n, s in enumerate(item.sources))
+        answer = tuple(Labelled(label_of[t.key], t) for t in item.options)
+        return Question(item, first_anchor, shown, lefts, answer)
+    if item.type == "ordering":
+        order = scramble(len(item.options), item.id)
+        shown = tuple(Labelled(LETTERS[pos], item.options[i]) for pos, i in enumerate(order))
+        label_of = {item.options[i].key: LETTERS[pos] for pos, i in enumerate(order)}
+        answer = tuple(Labelled(label_of[s.key], s) for s in item.options)
+        return Question(item, first_anchor, shown, (), answer)
+    if item.type == "true_false":
+        shown = tuple(Labelled(o.text, o) for o in item.options)
+        return Question(item, first_anchor, shown, (), tuple(x for x in shown if x.option.correct))
+    shown = tuple(Labelled(LETTERS[i], o) for i, o in enumerate(item.options))
+    return Question(item, first_anchor, shown, (), tuple(x for x in shown if x.option.correct))
+
+
+def guide(cset: CSet) -> Guide:
+    placed: dict[str, str] = {}  # item id → anchor of its first occurrence
+    plan: list[tuple[int, Lesson | None, str, tuple[Item, ...]]] = []
+    for n, x in enumerate(cset.lessons, start=1):
+        plan.append((n, x, anchor("check", x.id), cset.items_for(x.outcomes)))
+    reached = {it.id for _, _, _, items in plan for it in items}
+    leftover = tuple(it for it in cset.items if it.id not in reached)
+    if leftover:
+        plan.append((0, None, anchor("check", cset.code, "review"), leftover))
+    for _, _, check_anchor, items in plan:
+        for it in items:
+            placed.setdefault(it.id, anchor(check_anchor, it.id))
+    questions = {it.id: question(it, placed[it.id]) for it in cset.items}
+    checks: list[SelfCheck] = []
+    for n, lesson, check_anchor, items in plan:
+        occurrences = tuple(
+            Occurrence(i, anchor(check_anchor, it.id), questions[it.id]) for i, it in enumerate(items, start=1)
+        )
+        checks.append(SelfCheck(check_anchor, lesson, n, occurrences))
+    by_lesson = {c.lesson.id: c for c in checks if c.lesson is not None and c.questions}
+    chapters = tuple(
+        Chapter(n, anchor("lesson", x.id), x, by_lesson.get(x.id)) for n, x in enumerate(cset.lessons, start=1)
+    )
+    review = next((c for c in checks if c.lesson is None), None)
+    by_outcome = tuple(
+        (o.id, tuple(n for n, x in enumerate(cset.lessons, start=1) if o.id in x.outcomes)) for o in cset.outcomes
+    )
+    return Guide(
+        cset=cset,
+        chapters=chapters,
+        review=review,
+        questions=tuple(questions[it.id] for it in cset.items),
+        glossary=sorted_terms(cset.glossary),
+        lessons_by_outcome=by_outcome,
+        minutes=sum(x.minutes for x in cset.lessons),
+    )
+
+
+def sorted_terms(terms: tuple[Term, ...]) -> tuple[Term, ...]:
+    # casefold, not the machine locale: writers never read the locale
+    return tuple(sorted(terms, key=lambda t: (t.term.casefold(), t.term)))
+
+
+@dataclass(frozen=True)
+class Rule:
+    title: str
+    choose: int | None
+    sets: tuple[CSet, ...]
+
+
+def rules(course: Course) -> tuple[Rule, ...]:
+    known = {s.code: s for s in course.sets}
+    return tuple(
+        Rule(r.title, r.choose, tuple(known[c] for c in r.codes if c in known)) for r in course.program.requirements
+    )
+
+
+def to_complete(course: Course) -> int:
+    """How many sets a candidate finishes: every required one plus each elective rule's choose."""
+    return sum(len(r.codes) if r.choose is None else r.choose for r in course.program.requirements)

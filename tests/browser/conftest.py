@@ -1,0 +1,213 @@
+"""Browser fixtures: packages unzipped behind a local HTTP server, Debian's chromium, a scorm-again harness.
+
+One server per test session (per xdist worker), one browser per test module, one context per test.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import shutil
+import threading
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Frame, Page, sync_playwright
+
+from .projects import MINIMAL, REPO, build, course_of, hostile, pooled, real_sets
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+HARNESS = Path(__file__).resolve().parent / "harness.html"
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+SCORM_AGAIN = REPO / "node_modules" / "scorm-again" / "dist" / "scorm-again.js"
+ARTIFACTS = REPO / "test-artifacts"
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+        pass
+
+
+@dataclass
+class Site:
+    url: str
+    root: Path
+    largest: str | None  # the bundled set with the longest possible state, if any set checks clean
+
+    def package(self, version: str, name: str) -> str:
+        return f"{self.url}/p/{version}/{name}/index.html"
+
+
+def _unzip(path: Path, target: Path) -> None:
+    with zipfile.ZipFile(path) as zf:
+        zf.extractall(target)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    root = tmp_path_factory.mktemp("site")
+    work = tmp_path_factory.mktemp("work")
+    (root / "__harness").mkdir()
+    shutil.copy(HARNESS, root / "__harness" / "index.html")
+    shutil.copy(SCORM_AGAIN, root / "__harness" / "scorm-again.js")
+    real = real_sets(work)
+    largest = None
+    if real is not None:
+        # the set whose suspend_data can grow longest: a typed answer may take three characters per letter
+        largest = max(course_of(real).sets, key=lambda s: (sum(
+            300 if it.type == "fill_in" else len(it.options) + 1 for it in s.items), s.code)).code
+    for version in ("1.2", "2004"):
+        for name, project in (("TST", MINIMAL), ("POOL", pooled(work / version)), ("EVIL", hostile(work / version))):
+            _unzip(build(project, work / "out" / version / name, version)["TST"], root / "p" / version / name)
+        if real is not None and largest is not None:
+            zips = build(real, work / "out" / version / "real", version)
+            _unzip(zips[largest], root / "p" / version / largest)
+    handler = functools.partial(_Quiet, directory=str(root))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Site(f"http://127.0.0.1:{server.server_port}", root, largest)
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, reduced_motion="reduce")
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield pg
+    context.close()
+    assert not errors, errors  # any uncaught exception in the player or the harness fails the test
+
+
+class Sco:
+    """One LMS session of a package inside the harness, and a learner who answers on purpose."""
+
+    def __init__(self, page: Page, version: str, frame: Frame):
+        self.page = page
+        self.version = version
+        self.frame = frame
+        self.content: dict[str, Any] = frame.evaluate("JSON.parse(document.getElementById('content').textContent)")
+        self.api = "API" if version == "1.2" else "API_1484_11"
+        self.closed: dict[str, Any] | None = None  # the harness's records when the learner closed the SCO
+
+    # ------------------------------------------------------------ reading
+    def heading(self) -> str:
+        return self.frame.inner_text("#screen h2")
+
+    def item(self) -> dict[str, Any]:
+        item_id = self.frame.get_attribute("form[data-item]", "data-item")
+        return next(it for it in self.content["items"] if it["id"] == item_id)
+
+    def cmi(self) -> dict[str, Any]:
+        data: dict[str, Any] = self.page.evaluate(f"{self.api}.renderCMIToJSONObject()")
+        return data["cmi"]
+
+    def calls(self, name: str | None = None) -> list[list[Any]]:
+        calls: list[list[Any]] = self.closed["calls"] if self.closed else self.page.evaluate("window.__calls")
+        return [c for c in calls if name is None or c[0] == name]
+
+    def sent(self, element: str) -> list[str]:
+        """Every value the SCO set for one element, in order (what it sent, before scorm-again normalises)."""
+        return [c[2] for c in self.calls() if c[0].endswith("SetValue") and c[1] == element]
+
+    def saved(self) -> dict[str, Any]:
+        data: dict[str, Any] = self.closed["saved"] if self.closed else self.page.evaluate("window.__saved")
+        return data
+
+    # ------------------------------------------------------------ acting
+    def next(self) -> None:
+        self.frame.click("#next")
+
+    def go_to_assessment(self) -> None:
+        self.frame.locator("#toc button", has_text=self.content["strings"]["assessment"]).click()
+        self.frame.click("#screen button.primary")
+
+    def order(self) -> list[str]:
+        keys: list[str] = self.frame.eval_on_selector_all(".order li", "els => els.map(e => e.dataset.key)")
+        return keys
+
+    def answer(self, correct: bool = True, text: str | None = None) -> None:
+        """Answer the current question right or wrong with the mouse, then check it."""
+        it, f = self.item(), self.frame
+        kind, right = it["type"], it["correct"]
+        wrong_key = next((o["key"] for o in it["options"] if o["key"] not in right), None)
+        if kind in ("single_choice", "true_false", "multiple_choice"):
+            for key in right if correct else [wrong_key]:
+                f.check(f"#o-{key[0]}")
+        elif kind == "fill_in":
+            f.fill("#answer", text if text is not None else (it["answers"][0] if correct else "no idea"))
+        elif kind == "matching":
+            targets = right if correct else right[1:] + right[:1]
+            for k, key in enumerate(targets):
+                f.select_option(f"#m-{k}", key)
+        elif kind == "ordering":
+            target = right if correct else right[::-1]
+            for pos, key in enumerate(target):
+                at = self.order().index(key)
+                for _ in range(at - pos):
+                    f.click(f".order li >> nth={at} >> button >> nth=0")
+                    at -= 1
+        f.click("form button[type=submit]")
+        f.wait_for_selector(".feedback .verdict")
+
+    def close(self) -> None:
+        """The learner closes the window: the SCO gets pagehide. Keeps what the harness recorded."""
+        self.frame.goto("about:blank")
+        self.closed = self.page.evaluate("({calls: window.__calls, saved: window.__saved})")
+
+
+def resume_data(saved: dict[str, Any], version: str) -> dict[str, Any]:
+    """What an LMS hands a returning learner: the stored CMI, entry=resume after a suspend."""
+    cmi = copy.deepcopy(saved["cmi"])
+    core = cmi["core"] if version == "1.2" else cmi
+    core["entry"] = "resume" if core.get("exit") == "suspend" else ""
+    core["exit"] = ""
+    core.pop("session_time", None)
+    return cmi
+
+
+Launch = Callable[..., Sco]
+
+
+@pytest.fixture
+def launch(page: Page, site: Site) -> Launch:
+    def run(version: str, name: str = "TST", saved: dict[str, Any] | None = None, fail_commits: int = 0) -> Sco:
+        page.goto(f"{site.url}/__harness/index.html")
+        opts = {"version": version, "src": site.package(version, name), "saved": saved, "failCommits": fail_commits}
+        page.evaluate("opts => window.launch(opts)", opts)
+        frame = page.wait_for_selector("iframe[name=sco]").content_frame()
+        assert frame is not None
+        frame.wait_for_selector("#screen h2")
+        return Sco(page, version, frame)
+
+    return run
+
+
+def run_axe(frame: Frame) -> list[dict[str, Any]]:
+    """axe-core's violations on the frame's current screen (all rules axe runs by default)."""
+    if not frame.evaluate("typeof window.axe !== 'undefined'"):
+        frame.evaluate(AXE.read_text(encoding="utf-8"))  # through the debugger: the SCO's CSP allows no inline script
+    result: list[dict[str, Any]] = frame.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.html + ' :: ' + n.failureSummary)}))"
+    )
+    return result

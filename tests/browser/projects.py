@@ -1,0 +1,127 @@
+"""Sample curricula for the SCORM tests, and packages built from them.
+
+The bundled curriculum is being written while these tests run elsewhere: a set file may be missing
+or invalid for a while. `real_sets()` keeps the sets that check clean on their own and wraps them
+in a program that requires exactly those, so the tests use as much real content as exists.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from builder.check import check_curriculum
+from builder.course import Course, resolve
+from builder.diagnostics import Severity
+from builder.formats._scorm import ScormFormat
+from builder.formats.base import Job, Options
+from builder.formats.scorm12 import Scorm12
+from builder.formats.scorm2004 import Scorm2004
+from builder.output import OutDir
+from builder.themes import load_theme
+
+REPO = Path(__file__).resolve().parents[2]
+MINIMAL = REPO / "tests" / "projects" / "minimal"
+FORMATS: dict[str, ScormFormat] = {"1.2": Scorm12(), "2004": Scorm2004()}
+VALIDATE = REPO / ".." / "shared" / "standards" / "validate.py"
+
+
+def course_of(root: Path) -> Course:
+    sources, diags = check_curriculum(root, base=root)
+    errors = [d.render() for d in diags if d.severity is Severity.ERROR]
+    assert sources is not None and not errors, errors
+    return resolve(sources)
+
+
+def _program(codes: list[str]) -> str:
+    text = (MINIMAL / "program.yaml").read_text(encoding="utf-8")
+    return re.sub(r"required: \[TST\]", f"required: [{', '.join(codes)}]", text)
+
+
+def real_sets(target: Path) -> Path | None:
+    """A curriculum folder with every bundled set that checks clean on its own; None if there is none."""
+    good: list[tuple[str, Path]] = []
+    for f in sorted((REPO / "curriculum" / "sets").glob("*.y*ml")):
+        match = re.search(r"^code:\s*([A-Z][A-Z0-9]+)\s*$", f.read_text(encoding="utf-8"), re.M)
+        if not match:
+            continue
+        trial = target / "trial" / f.stem
+        (trial / "sets").mkdir(parents=True)
+        shutil.copy(f, trial / "sets" / f.name)
+        (trial / "program.yaml").write_text(_program([match[1]]), encoding="utf-8")
+        sources, diags = check_curriculum(trial, base=trial)
+        if sources is not None and not any(d.severity is Severity.ERROR for d in diags):
+            good.append((match[1], f))
+    if not good:
+        return None
+    root = target / "real"
+    (root / "sets").mkdir(parents=True)
+    for _, f in good:
+        shutil.copy(f, root / "sets" / f.name)
+    (root / "program.yaml").write_text(_program([c for c, _ in good]), encoding="utf-8")
+    return root
+
+
+def pooled(target: Path) -> Path:
+    """The minimal set with shuffling, two attempts, a pool drawing one of its two first items,
+    and a matching item with more than nine pairs (SCORM 1.2 identifiers are single characters)."""
+    root = target / "pooled"
+    shutil.copytree(MINIMAL, root)
+    f = root / "sets" / "tst.yaml"
+    text = f.read_text(encoding="utf-8")
+    text = text.replace("shuffle: false", "shuffle: true").replace(
+        "  attempts: 0\n", "  attempts: 2\n  pools:\n    - id: TST-PL1\n      draw: 1\n      items: [TST-Q1, TST-Q2]\n"
+    )
+    more = "".join(f'        - {{left: "{n}00.{n}", right: Subject {n}}}\n' for n in range(1, 9))
+    last_pair = '        - {left: "900", right: History}\n'
+    assert last_pair in text
+    f.write_text(text.replace(last_pair, last_pair + more), encoding="utf-8")
+    return root
+
+
+def build(root: Path, out: Path, version: str) -> dict[str, Path]:
+    """Each set's package for one SCORM version: {code: zip path}."""
+    course = course_of(root)
+    fmt = FORMATS[version]
+    theme = load_theme(course.program.theme)
+    folder = OutDir(out / fmt.folder)
+    zips = {}
+    for s in course.sets:
+        diags = fmt.write(course, Job(fmt.name, s.code), theme, folder, Options())
+        assert not diags, [d.render() for d in diags]
+        zips[s.code] = folder.path(f"{s.code}.zip")
+    return zips
+
+
+# Every field the player shows, as (path in tst.yaml); each gets every XSS payload at once.
+HOSTILE_FIELDS = [
+    ("title",), ("summary",), ("outcomes", 0, "statement"), ("lessons", 0, "title"), ("lessons", 0, "body"),
+    ("assessment", "items", 0, "prompt"), ("assessment", "items", 0, "choices", 0, "text"),
+    ("assessment", "items", 0, "choices", 1, "feedback"), ("assessment", "items", 1, "feedback"),
+    ("assessment", "items", 2, "feedback_true"), ("assessment", "items", 2, "feedback_false"),
+    ("assessment", "items", 3, "answers", 0), ("assessment", "items", 3, "feedback_correct"),
+    ("assessment", "items", 4, "pairs", 0, "left"), ("assessment", "items", 4, "pairs", 1, "right"),
+    ("assessment", "items", 5, "sequence", 0), ("assessment", "items", 5, "feedback_correct"),
+]
+
+
+def hostile(target: Path) -> Path:
+    """The minimal set with script-injection attempts in every field the player shows."""
+    from ruamel.yaml import YAML
+    from security.payloads import XSS_PAYLOADS
+
+    root = target / "hostile"
+    shutil.copytree(MINIMAL, root)
+    yaml = YAML()
+    path = root / "sets" / "tst.yaml"
+    data = yaml.load(path.read_text(encoding="utf-8"))
+    for field in HOSTILE_FIELDS:
+        node = data
+        for part in field[:-1]:
+            node = node[part]
+        # accepted answers are typed by the learner: one payload that fits the input
+        node[field[-1]] = XSS_PAYLOADS[2] if "answers" in field else " ".join(XSS_PAYLOADS)
+    with path.open("w", encoding="utf-8") as fh:
+        yaml.dump(data, fh)
+    return root

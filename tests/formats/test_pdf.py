@@ -1,0 +1,569 @@
+"""PDF study guides and handbook, read back the way a reader (and a checker) would.
+
+Each PDF is rendered once per module (through the real pipeline) and shared by the tests. The bundled
+curriculum is being written while this runs, so its tests use a copy restricted to the sets that check
+clean, with the program rules trimmed to match.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import Destination
+from ruamel.yaml import YAML
+
+from builder import pipeline
+from builder.check import check_curriculum
+from builder.course import Course, resolve
+from builder.formats import pdf
+from builder.formats.base import Job, Options
+from builder.themes import load_theme
+
+REPO = Path(__file__).resolve().parents[2]
+MINIMAL = REPO / "tests" / "projects" / "minimal"
+ARTIFACTS = REPO / "test-artifacts" / "pdf"
+A4 = (595.28, 841.89)
+LETTER = (612.0, 792.0)
+
+pytestmark = pytest.mark.xdist_group("pdf")  # one worker renders the module's PDFs once
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def course_of(root: Path) -> Course:
+    sources, diags = check_curriculum(root, base=root)
+    assert sources is not None, [d.render() for d in diags]
+    return resolve(sources)
+
+
+def clean_curriculum_copy(src: Path, dst: Path) -> list[str]:
+    """Copy `src` keeping only sets that check clean, with the program's rules limited to them."""
+    shutil.copytree(src, dst)
+    yaml = YAML()
+    program = yaml.load((src / "program.yaml").read_text(encoding="utf-8"))
+    diags: list[Any] = []
+    for _ in range(12):
+        present = set()
+        for f in sorted((dst / "sets").glob("*.yaml")):
+            data = YAML(typ="safe").load(f.read_text(encoding="utf-8")) if f.stat().st_size else None
+            if isinstance(data, dict) and "code" in data:
+                present.add(str(data["code"]))
+            else:
+                f.unlink()
+        rules = []
+        for rule in program["requirements"]:
+            rule = dict(rule)
+            key = "required" if "required" in rule else "from"
+            rule[key] = [c for c in rule[key] if c in present]
+            if rule[key]:
+                if "choose" in rule:
+                    rule["choose"] = min(rule["choose"], len(rule[key]))
+                rules.append(rule)
+        with (dst / "program.yaml").open("w", encoding="utf-8") as fh:
+            yaml.dump({**program, "requirements": rules}, fh)
+        sources, diags = check_curriculum(dst, base=dst)
+        bad = {d.loc.path for d in diags if d.severity.value == "error" and d.loc.path.startswith("sets/")}
+        if sources is not None and not bad:
+            return sorted(s.model.code for s in sources.sets)
+        for rel in bad:
+            (dst / rel).unlink()
+    raise AssertionError([d.render() for d in diags])
+
+
+@dataclass
+class Built:
+    root: Path
+    dist: Path
+    course: Course
+    paper: str
+
+    def reader(self, name: str) -> PdfReader:
+        return PdfReader(self.dist / "pdf" / name)
+
+    def html(self, code: str | None) -> str:
+        return pdf.prepare(self.course, code, load_theme("default"), Options(self.paper)).html
+
+
+def build(root: Path, dist: Path, paper: str = "a4") -> Built:
+    result = pipeline.build(
+        root, dist, ["pdf"], options=Options(paper), force=True, workers=2, cache_dir=dist.parent / "cache"
+    )
+    assert result.ok, [d.render() for d in result.diagnostics]
+    assert not result.diagnostics, [d.render() for d in result.diagnostics]  # no WeasyPrint warnings either
+    return Built(root, dist, course_of(root), paper)
+
+
+class _Headings(HTMLParser):
+    """Heading texts in document order, as the PDF outline should list them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+        self._open: list[list[str]] = []
+        self._labels: list[str | None] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if re.fullmatch(r"h[1-6]", tag):
+            self._open.append([])
+            self._labels.append(dict(attrs).get("data-label"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if re.fullmatch(r"h[1-6]", tag) and self._open:
+            text = " ".join("".join(self._open.pop()).split())
+            label = self._labels.pop()
+            self.found.append(label if label is not None else text)
+
+    def handle_data(self, data: str) -> None:
+        for parts in self._open:
+            parts.append(data)
+
+
+def headings(html: str) -> list[str]:
+    parser = _Headings()
+    parser.feed(html)
+    return parser.found
+
+
+def outline(reader: PdfReader) -> list[tuple[str, int, int]]:
+    """(title, depth, page index) of every bookmark, depth-first."""
+    out: list[tuple[str, int, int]] = []
+
+    def walk(items: list[Any], depth: int) -> None:
+        for entry in items:
+            if isinstance(entry, list):
+                walk(entry, depth + 1)
+            else:
+                assert isinstance(entry, Destination)
+                out.append((str(entry.title), depth, reader.get_destination_page_number(entry)))
+
+    walk(reader.outline, 0)
+    return out
+
+
+def norm(text: str) -> str:
+    """Whitespace collapsed; a line break after a hyphen ("de-<br>escalation") extracts as "de- escalation"."""
+    return re.sub(r"-\s+", "-", " ".join(text.split()))
+
+
+def texts(reader: PdfReader) -> list[str]:
+    return [norm(p.extract_text() or "") for p in reader.pages]
+
+
+def page_index(reader: PdfReader, title: str) -> int:
+    """Index of the page a bookmark points at."""
+    return next(page for t, _, page in outline(reader) if t == title)
+
+
+def printed_page(text: str, title: str) -> int:
+    """The page number printed after a title in a contents page (leader dots between)."""
+    found = re.search(re.escape(norm(title)) + r"[ .]*?(\d+)\b", text)
+    assert found, f"{title!r} not in the contents"
+    return int(found.group(1))
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def minimal(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build(MINIMAL, tmp_path_factory.mktemp("minimal") / "dist")
+
+
+@pytest.fixture(scope="module")
+def minimal_letter(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build(MINIMAL, tmp_path_factory.mktemp("letter") / "dist", paper="letter")
+
+
+@pytest.fixture(scope="module")
+def lssc(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    base = tmp_path_factory.mktemp("lssc")
+    codes = clean_curriculum_copy(REPO / "curriculum", base / "curriculum")
+    if not codes:
+        pytest.skip("no set of the bundled curriculum checks clean yet")
+    return build(base / "curriculum", base / "dist")
+
+
+def guides(built: Built) -> list[str]:
+    return [f"{s.code}.pdf" for s in built.course.sets]
+
+
+# ---------------------------------------------------------------- jobs and files
+
+
+def test_one_guide_per_set_and_one_handbook(minimal: Built) -> None:
+    jobs = pdf.Pdf().jobs(minimal.course)
+    assert jobs == [Job("pdf", "TST"), Job("pdf", None)]
+    assert sorted(p.name for p in (minimal.dist / "pdf").iterdir()) == ["TST.pdf", "handbook.pdf"]
+
+
+def test_page_numbers_are_page_x_of_y(minimal: Built) -> None:
+    for name in ("TST.pdf", "handbook.pdf"):
+        reader = minimal.reader(name)
+        total = len(reader.pages)
+        assert total >= 8
+        pages = texts(reader)
+        assert all(f"Page {n} of {total}" not in t for n, t in enumerate(pages[:2], 1))  # title pages are bare
+        for n, text in enumerate(pages[2:], start=3):
+            assert f"Page {n} of {total}" in text, (name, n)
+
+
+# ---------------------------------------------------------------- outline and contents
+
+
+def check_outline(built: Built, name: str, code: str | None) -> None:
+    marks = outline(built.reader(name))
+    assert marks, "no PDF outline"
+    assert [title for title, _, _ in marks] == headings(built.html(code))
+    assert min(depth for _, depth, _ in marks) == 0 and max(depth for _, depth, _ in marks) >= 1
+
+
+def check_contents(built: Built, name: str) -> None:
+    """Every lesson's printed page in the contents is the page its heading is on."""
+    reader = built.reader(name)
+    pages = texts(reader)
+    toc = next(i for i, t in enumerate(pages) if t.startswith("Contents"))
+    cset = built.course.set(name.removesuffix(".pdf"))
+    marks = {title: page for title, _, page in outline(reader)}
+    for n, lesson in enumerate(cset.lessons, start=1):
+        printed = printed_page(pages[toc], lesson.title)
+        title = norm(lesson.title)
+        actual = next(i for i, t in enumerate(pages) if i > toc and f"LESSON {n} {title}" in t) + 1
+        assert printed == actual, (lesson.id, printed, actual)
+        assert marks[f"Lesson {n}: {lesson.title}"] + 1 == actual
+
+
+def test_guide_outline_matches_headings(minimal: Built) -> None:
+    check_outline(minimal, "TST.pdf", "TST")
+
+
+def test_handbook_outline_matches_headings(minimal: Built) -> None:
+    check_outline(minimal, "handbook.pdf", None)
+
+
+def test_contents_page_numbers_are_true(minimal: Built) -> None:
+    check_contents(minimal, "TST.pdf")
+
+
+def test_handbook_contents_point_at_each_set_summary(minimal: Built) -> None:
+    reader = minimal.reader("handbook.pdf")
+    pages = texts(reader)
+    toc = next(i for i, t in enumerate(pages) if t.startswith("Contents"))
+    for s in minimal.course.sets:
+        printed = printed_page(pages[toc], s.title)
+        assert f"{s.code} · " in pages[printed - 1] and s.title in pages[printed - 1]
+
+
+# ---------------------------------------------------------------- content
+
+
+def test_self_check_prints_questions_without_answers(minimal: Built) -> None:
+    reader = minimal.reader("TST.pdf")
+    pages = texts(reader)
+    key = page_index(reader, "Answer key")
+    before = " ".join(pages[:key])
+    cset = minimal.course.set("TST")
+    for item in cset.items:
+        assert item.id in before
+    for fb in ("The cutter usually encodes the author", "Well done", "All matched"):
+        assert fb not in before  # feedback only in the key
+    check = pages[page_index(reader, "Self-check 1")]
+    assert "Tick one answer" in check and "Correct order" in check and "Your answer" in check
+
+
+def test_answer_key_has_every_item_answer_and_feedback(minimal: Built) -> None:
+    reader = minimal.reader("TST.pdf")
+    key = " ".join(texts(reader)[page_index(reader, "Answer key") :])
+    for item in minimal.course.set("TST").items:
+        assert item.id in key
+    assert "b. The class number" in key  # single choice: label and text
+    assert "Answer: False" in key
+    assert "cutter (also accepted: cutter number)" in key
+    assert "Compare digit by digit after the point." in key
+    assert "Dewey numbers are read as decimals" in key  # true/false feedback
+
+
+def test_matching_and_ordering_are_printed_scrambled() -> None:
+    course = course_of(MINIMAL)
+    guide = pdf.view.guide(course.set("TST"))
+    by_id = {q.item.id: q for q in guide.questions}
+    matching, ordering = by_id["TST-Q5"], by_id["TST-Q6"]
+    assert [x.option.key for x in matching.shown] != [o.key for o in matching.item.options]
+    assert [x.option.key for x in ordering.shown] != [o.key for o in ordering.item.options]
+    # the key's letters point at the right printed rows
+    shown = {x.label: x.option.key for x in ordering.shown}
+    assert [shown[a.label] for a in ordering.answer] == [o.key for o in ordering.item.options]
+
+
+def test_rubric_worksheet(minimal: Built) -> None:
+    reader = minimal.reader("TST.pdf")
+    sheet = texts(reader)[page_index(reader, "Rubric worksheet")]
+    for text in ("Criterion", "Not met", "Met", "Accuracy", "Errors remain", "All fixed", "of 2 points", "Reviewer"):
+        assert text in sheet, text
+
+
+def test_title_page_shows_the_curriculum_date_not_the_build_date(minimal: Built) -> None:
+    first = texts(minimal.reader("TST.pdf"))[0]
+    assert "Testing Basics" in first and "MINIMAL PROGRAMME" in first and "Study guide" in first
+    assert "January 15, 2026" in first and "1.0.0" in first and "Test Committee" in first
+
+
+def test_handbook_rules_routes_checklist_summaries_rubrics(minimal: Built) -> None:
+    text = " ".join(texts(minimal.reader("handbook.pdf")))
+    for s in minimal.course.sets:
+        assert s.title in text
+        for o in s.outcomes:
+            assert o.id in text
+        for task in s.portfolio:
+            assert task.title in text
+    for phrase in ("Programme rules", "Progress checklist", "Signature", "By course", "Complete this set."):
+        assert phrase in text, phrase
+
+
+# ---------------------------------------------------------------- PDF properties
+
+
+def test_language_without_strings_is_a_located_error(tmp_path: Path) -> None:
+    root = tmp_path / "cur"
+    shutil.copytree(MINIMAL, root)
+    program = root / "program.yaml"
+    program.write_text(program.read_text().replace("language: en", "language: fr"))
+    result = pipeline.build(root, tmp_path / "dist", ["pdf"], workers=1, cache_dir=tmp_path / "cache")
+    assert not result.ok
+    assert {d.code for d in result.diagnostics} == {"pdf-strings"}
+    assert all(d.loc.path.endswith("program.yaml") for d in result.diagnostics)
+
+
+def test_program_language_sets_strings_and_lang(tmp_path: Path) -> None:
+    root = tmp_path / "cur"
+    shutil.copytree(MINIMAL, root)
+    program = root / "program.yaml"
+    program.write_text(program.read_text().replace("language: en", "language: es"))
+    built = build(root, tmp_path / "dist")
+    reader = built.reader("TST.pdf")
+    assert reader.trailer["/Root"]["/Lang"] == "es"
+    pages = texts(reader)
+    assert f"Página 3 de {len(pages)}" in pages[2]
+    assert "15 de enero de 2026" in pages[0]
+    assert [t for t, _, _ in outline(reader)][1] == "Cómo usar esta guía"
+
+
+def test_page_size_a4_and_letter(minimal: Built, minimal_letter: Built) -> None:
+    for built, size in ((minimal, A4), (minimal_letter, LETTER)):
+        for name in ("TST.pdf", "handbook.pdf"):
+            for page in built.reader(name).pages:
+                box = page.mediabox
+                assert (round(float(box.width), 2), round(float(box.height), 2)) == size
+
+
+def test_fonts_are_embedded(minimal: Built) -> None:
+    for name in ("TST.pdf", "handbook.pdf"):
+        out = subprocess.run(["pdffonts", str(minimal.dist / "pdf" / name)], capture_output=True, text=True, check=True)
+        rows = out.stdout.splitlines()[2:]
+        assert rows
+        for row in rows:
+            emb = row.split()[-5]
+            assert emb == "yes", row
+
+
+def test_metadata_language_and_tags(minimal: Built) -> None:
+    reader = minimal.reader("TST.pdf")
+    meta = reader.metadata
+    assert meta is not None
+    assert meta.title == "TST Testing Basics: study guide"
+    assert meta.author == "Test Committee"
+    assert meta.subject and "Testing Basics" in meta.subject
+    assert meta["/Keywords"].endswith("TST")
+    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20260115"  # the set's version date, not today
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
+    xmp = root["/Metadata"].get_object().get_data()
+    assert b"pdfuaid:part" in xmp
+    hb = minimal.reader("handbook.pdf").metadata
+    assert hb is not None and hb.title == "Minimal Programme: programme handbook"
+
+
+def test_rebuild_is_byte_identical(minimal: Built, tmp_path: Path) -> None:
+    again = build(MINIMAL, tmp_path / "dist")
+    for name in ("TST.pdf", "handbook.pdf"):
+        assert (again.dist / "pdf" / name).read_bytes() == (minimal.dist / "pdf" / name).read_bytes(), name
+
+
+def test_page_images_for_review(minimal: Built) -> None:
+    """PNGs of the pages a person should look at after a change (test-artifacts/ is git-ignored)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    guide, handbook = minimal.reader("TST.pdf"), minimal.reader("handbook.pdf")
+    wanted = {
+        "guide-title": ("TST.pdf", 0),
+        "guide-lesson": ("TST.pdf", page_index(guide, "Lesson 1: Call numbers")),
+        "guide-selfcheck": ("TST.pdf", page_index(guide, "Self-check 1")),
+        "guide-rubric": ("TST.pdf", page_index(guide, "Rubric worksheet")),
+        "guide-answer-key": ("TST.pdf", page_index(guide, "Answer key")),
+        "handbook-checklist": ("handbook.pdf", page_index(handbook, "Progress checklist")),
+    }
+    for label, (name, index) in wanted.items():
+        prefix = ARTIFACTS / f"minimal-{label}"
+        page = str(index + 1)
+        source = str(minimal.dist / "pdf" / name)
+        command = ["pdftoppm", "-png", "-r", "60", "-singlefile", "-f", page, "-l", page, source, str(prefix)]
+        subprocess.run(command, check=True)
+        assert prefix.with_suffix(".png").stat().st_size > 2000
+
+
+# ---------------------------------------------------------------- what the renderer may read
+
+
+def with_lesson_body(root: Path, body: str, extra: str = "") -> None:
+    f = root / "sets" / "tst.yaml"
+    text = f.read_text(encoding="utf-8")
+    text = text.replace("      Put three books in order.\n", f"      Put three books in order.\n\n      {body}\n")
+    f.write_text(text.replace("glossary:", extra + "glossary:"), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "src",
+    ["../../../../etc/hostname", "/etc/hostname", "http://example.com/spy.png", "images/undeclared.png"],
+)
+def test_image_outside_the_assets_is_refused_at_its_source(tmp_path: Path, src: str) -> None:
+    root = tmp_path / "cur"
+    shutil.copytree(MINIMAL, root)
+    with_lesson_body(root, f"![a picture]({src})")
+    result = pipeline.build(root, tmp_path / "dist", ["pdf"], workers=1, cache_dir=tmp_path / "cache")
+    assert not result.ok
+    refused = [d for d in result.diagnostics if d.code == "pdf-image-refused"]
+    assert len(refused) == 1, [d.render() for d in result.diagnostics]
+    lines = (root / "sets" / "tst.yaml").read_text().splitlines()
+    assert refused[0].loc.path.endswith("cur/sets/tst.yaml")
+    assert lines[refused[0].loc.line - 1].strip().startswith("body:")
+    assert not (tmp_path / "dist").exists()
+
+
+def test_declared_asset_is_embedded_with_its_alt_text(tmp_path: Path) -> None:
+    from PIL import Image
+
+    root = tmp_path / "cur"
+    shutil.copytree(MINIMAL, root)
+    (root / "images").mkdir()
+    Image.new("RGB", (40, 20), (30, 90, 120)).save(root / "images" / "desk.png")
+    with_lesson_body(root, "![](images/desk.png)", "assets:\n  - path: images/desk.png\n    alt: A tidy desk\n")
+    course = course_of(root)
+    prepared = pdf.prepare(course, "TST", load_theme("default"), Options())
+    assert not prepared.diagnostics
+    assert 'alt="A tidy desk"' in prepared.html
+    data, logged = pdf.render(prepared)
+    assert not logged
+    reader = PdfReader(io.BytesIO(data))
+    xobjects = [
+        x for page in reader.pages for x in (page["/Resources"].get("/XObject") or {}).values()
+        if x.get_object()["/Subtype"] == "/Image"
+    ]  # fmt: skip
+    assert xobjects
+
+
+def test_fetcher_refuses_what_the_html_asks_for(tmp_path: Path) -> None:
+    """The backstop: a template or theme CSS asking for an outside file stops the render."""
+    theme_dir = tmp_path / "sneaky"
+    (theme_dir / "static" / "pdf").mkdir(parents=True)
+    (theme_dir / "theme.yaml").write_text("name: sneaky\nextends: default\n")
+    (theme_dir / "static" / "pdf" / "zz.css").write_text('body { background: url("file:///etc/hostname"); }\n')
+    theme = load_theme(str(theme_dir))
+    course = course_of(MINIMAL)
+    from builder.output import OutDir
+
+    out = OutDir(tmp_path / "out")
+    diags = pdf.Pdf().write(course, Job("pdf", "TST"), theme, out, Options())
+    assert [d.code for d in diags] == ["pdf-fetch-refused"], [d.render() for d in diags]
+    assert "file:///etc/hostname" in diags[0].message
+    assert diags[0].loc.path == "sets/tst.yaml"
+    assert not out.written
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.com/a.png",
+        "https://example.com/a.css",
+        "data:image/png;base64,iVBORw0KGgo=",
+        "file:///etc/passwd",
+        "file://otherhost/share/a.png",
+        "file:///coursepack-curriculum/images/secret.png",
+        "file:///coursepack-curriculum/../etc/passwd",
+        "ftp://example.com/a.png",
+    ],
+)
+def test_policy_refuses(url: str) -> None:
+    policy = pdf.Policy.of(load_theme("default").chain, ())
+    with pytest.raises(pdf.Refused):
+        policy.file_for(url)
+
+
+def test_policy_allows_theme_files_and_declared_assets(tmp_path: Path) -> None:
+    from builder.course import Asset
+
+    picture = tmp_path / "images" / "a b.png"
+    picture.parent.mkdir()
+    picture.write_bytes(b"\x89PNG")
+    theme = load_theme("default")
+    policy = pdf.Policy.of(theme.chain, (Asset("images/a b.png", "Alt", picture.resolve()),))
+    css = theme.static_files("pdf")["print.css"]
+    assert policy.file_for(css.as_uri()) == css.resolve()
+    assert policy.file_for("file:///coursepack-curriculum/images/a%20b.png") == picture.resolve()
+    assert policy.file_for(picture.resolve().as_uri()) == picture.resolve()
+    assert policy.problem("images/a%20b.png") is None
+    assert policy.problem("images/../../x.png") is not None
+
+
+def test_css_strings_cannot_break_out_of_the_style_element() -> None:
+    text = pdf.css_string('a"b\\c</style><script>x</script>\n')
+    assert "<" not in text and '"' not in text[1:-1] and "\n" not in text
+    assert pdf.css_content("Page {page} of {pages}", page="counter(page)", pages="counter(pages)") == (
+        '"Page " counter(page) " of " counter(pages)'
+    )
+
+
+# ---------------------------------------------------------------- the bundled curriculum (slow)
+
+
+@pytest.mark.slow
+def test_lssc_every_guide_and_the_handbook(lssc: Built) -> None:
+    names = sorted(p.name for p in (lssc.dist / "pdf").iterdir())
+    assert names == sorted([*guides(lssc), "handbook.pdf"])
+    for s in lssc.course.sets:
+        name = f"{s.code}.pdf"
+        reader = lssc.reader(name)
+        assert 15 <= len(reader.pages) <= 60, (name, len(reader.pages))
+        check_outline(lssc, name, s.code)
+        check_contents(lssc, name)
+        key = " ".join(texts(reader)[page_index(reader, "Answer key") :])
+        missing = [it.id for it in s.items if it.id not in key]
+        assert not missing, (name, missing)
+    check_outline(lssc, "handbook.pdf", None)
+    handbook = lssc.reader("handbook.pdf")
+    checklist = texts(handbook)[page_index(handbook, "Progress checklist")]
+    assert all(s.code in checklist for s in lssc.course.sets)
+
+
+@pytest.mark.slow
+def test_lssc_fonts_embedded_and_a4(lssc: Built) -> None:
+    for name in [*guides(lssc), "handbook.pdf"]:
+        out = subprocess.run(["pdffonts", str(lssc.dist / "pdf" / name)], capture_output=True, text=True, check=True)
+        assert all(row.split()[-5] == "yes" for row in out.stdout.splitlines()[2:]), name
+        box = lssc.reader(name).pages[0].mediabox
+        assert (round(float(box.width), 2), round(float(box.height), 2)) == A4
+
+
+@pytest.mark.slow
+def test_lssc_rebuild_is_byte_identical(lssc: Built, tmp_path: Path) -> None:
+    again = build(lssc.root, tmp_path / "dist")
+    for name in [*guides(lssc), "handbook.pdf"]:
+        assert (again.dist / "pdf" / name).read_bytes() == (lssc.dist / "pdf" / name).read_bytes(), name

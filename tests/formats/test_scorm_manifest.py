@@ -1,0 +1,195 @@
+"""SCORM 1.2 and 2004 packages: XSD-valid manifests, complete file lists, metadata, determinism, safe content."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from browser.projects import FORMATS, MINIMAL, REPO, VALIDATE, build, course_of, real_sets
+from lxml import etree
+
+from builder import pipeline
+from builder.formats._scorm import content, package_files, script_json
+from builder.i18n import load_catalogue
+from builder.themes import load_theme
+
+SAFE = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+CP12 = "{http://www.imsproject.org/xsd/imscp_rootv1p1p2}"
+MD12 = "{http://www.imsglobal.org/xsd/imsmd_rootv1p2p1}"
+ADL12 = "{http://www.adlnet.org/xsd/adlcp_rootv1p2}"
+CP04 = "{http://www.imsglobal.org/xsd/imscp_v1p1}"
+LOM = "{http://ltsc.ieee.org/xsd/LOM}"
+SS = "{http://www.imsglobal.org/xsd/imsss}"
+PLAYER = REPO / "themes" / "default" / "static" / "player"
+
+
+@pytest.fixture(scope="module")
+def curricula(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    found = [MINIMAL]
+    real = real_sets(tmp_path_factory.mktemp("real"))
+    if real is not None:
+        found.append(real)
+    return found
+
+
+@pytest.fixture(scope="module", params=["1.2", "2004"])
+def packages(request: pytest.FixtureRequest, curricula: list[Path], tmp_path_factory: pytest.TempPathFactory
+             ) -> tuple[str, dict[str, Path]]:
+    out = tmp_path_factory.mktemp("dist")
+    zips: dict[str, Path] = {}
+    for i, root in enumerate(curricula):
+        zips.update(build(root, out / str(i), request.param))
+    return request.param, zips
+
+
+def _manifest(path: Path) -> tuple[etree._Element, list[str]]:
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+        return etree.fromstring(zf.read("imsmanifest.xml"), SAFE), names
+
+
+def test_every_package_is_valid_against_the_xsds(packages: tuple[str, dict[str, Path]]) -> None:
+    _, zips = packages
+    assert "TST" in zips
+    for code, path in zips.items():
+        run = subprocess.run([sys.executable, str(VALIDATE), "--quiet", str(path)], capture_output=True, text=True)
+        assert run.returncode == 0 and run.stdout.strip() == "valid", (code, run.stdout, run.stderr)
+
+
+def test_manifest_lists_every_file_and_the_launch_page(packages: tuple[str, dict[str, Path]]) -> None:
+    version, zips = packages
+    cp = CP12 if version == "1.2" else CP04
+    for path in zips.values():
+        root, names = _manifest(path)
+        assert "imsmanifest.xml" in names and "index.html" in names
+        resources = root.findall(f"{cp}resources/{cp}resource")
+        assert len(resources) == 1 and resources[0].get("href") == "index.html"
+        listed = [f.get("href") for f in resources[0].findall(f"{cp}file")]
+        assert sorted(listed) == sorted(n for n in names if n != "imsmanifest.xml")
+        item = root.find(f"{cp}organizations/{cp}organization/{cp}item")
+        assert item is not None and item.get("identifierref") == resources[0].get("identifier")
+
+
+def test_metadata_mastery_and_objectives(packages: tuple[str, dict[str, Path]], curricula: list[Path]) -> None:
+    version, zips = packages
+    sets = {s.code: (c, s) for root in curricula for c in [course_of(root)] for s in c.sets}
+    for code, path in zips.items():
+        course, s = sets[code]
+        root, _ = _manifest(path)
+        lang = course.program.language
+        if version == "1.2":
+            general = root.find(f"{CP12}metadata/{MD12}lom/{MD12}general")
+            assert general is not None
+            assert general.findtext(f"{MD12}title/{MD12}langstring") == s.title
+            assert general.findtext(f"{MD12}language") == lang
+            assert general.findtext(f"{MD12}description/{MD12}langstring")
+            assert [k.text for k in general.iterfind(f"{MD12}keyword/{MD12}langstring")] == list(s.keywords)
+            version_path = f"{CP12}metadata/{MD12}lom/{MD12}lifecycle/{MD12}version/{MD12}langstring"
+            assert root.findtext(version_path) == s.version
+            mastery = root.findtext(f".//{CP12}item/{ADL12}masteryscore")
+            assert mastery is not None and float(mastery) == pytest.approx(s.mastery_score * 100)
+            assert 0 <= float(mastery) <= 100
+        else:
+            general = root.find(f"{CP04}metadata/{LOM}lom/{LOM}general")
+            assert general is not None
+            assert general.findtext(f"{LOM}title/{LOM}string") == s.title
+            assert general.findtext(f"{LOM}language") == lang
+            assert general.findtext(f"{LOM}description/{LOM}string")
+            assert [k.text for k in general.iterfind(f"{LOM}keyword/{LOM}string")] == list(s.keywords)
+            assert root.findtext(f".//{LOM}lifeCycle/{LOM}version/{LOM}string") == s.version
+            objectives = root.find(f".//{CP04}item/{SS}sequencing/{SS}objectives")
+            assert objectives is not None
+            primary = objectives.find(f"{SS}primaryObjective")
+            assert primary is not None and primary.get("satisfiedByMeasure") == "true"
+            assert float(primary.findtext(f"{SS}minNormalizedMeasure") or "") == pytest.approx(s.mastery_score)
+            ids = [o.get("objectiveID") for o in objectives.findall(f"{SS}objective")]
+            assert ids == [o.id for o in s.outcomes]
+            assert primary.get("objectiveID") not in ids
+
+
+def test_rebuild_is_byte_identical(tmp_path: Path) -> None:
+    for version in FORMATS:
+        first = build(MINIMAL, tmp_path / "a", version)
+        second = build(MINIMAL, tmp_path / "b" / "elsewhere", version)
+        for code in first:
+            assert first[code].read_bytes() == second[code].read_bytes()
+            with zipfile.ZipFile(first[code]) as zf:
+                assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in zf.infolist())
+                assert zf.namelist() == sorted(zf.namelist())
+
+
+def test_coursepack_build_writes_one_zip_per_set_and_version(tmp_path: Path) -> None:
+    result = pipeline.build(MINIMAL, tmp_path / "dist", ["scorm12", "scorm2004"], ["TST"], workers=1,
+                            cache_dir=tmp_path / "cache")
+    assert result.ok, [d.render() for d in result.diagnostics]
+    assert sorted(result.written) == ["scorm12/TST.zip", "scorm2004/TST.zip"]
+    for rel in result.written:
+        with zipfile.ZipFile(tmp_path / "dist" / rel) as zf:
+            assert "imsmanifest.xml" in zf.namelist()
+
+
+def test_player_budget_and_no_network() -> None:
+    files = sorted(PLAYER.glob("*.js")) + sorted(PLAYER.glob("*.css"))
+    assert sum(f.stat().st_size for f in files) <= 40 * 1024
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        assert not re.search(r"https?://|fetch\(|XMLHttpRequest|sendBeacon|WebSocket|import\(", text), f.name
+
+
+def test_content_json_cannot_close_its_script_element(minimal: Path) -> None:
+    f = minimal / "sets" / "tst.yaml"
+    payload = "</script><script>window.__pwned=1</script><!--"
+    f.write_text(f.read_text().replace("Name the parts of a call number.", json.dumps(payload)), encoding="utf-8")
+    course = course_of(minimal)
+    theme = load_theme("default")
+    files, diags = package_files(course, course.sets[0], theme, "1.2")
+    assert not diags
+    page = files["index.html"].decode()
+    body = page.split('<script type="application/json" id="content">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in body and ">" not in body
+    data = json.loads(body)
+    assert data["outcomes"][0]["text"] == payload
+    assert data == json.loads(str(script_json(content(course, course.sets[0], load_catalogue(theme, "en"), "1.2"))))
+
+
+def test_launch_page_language_and_policy() -> None:
+    course = course_of(MINIMAL)
+    files, _ = package_files(course, course.sets[0], load_theme("default"), "2004")
+    page = files["index.html"].decode()
+    assert '<html lang="en">' in page
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    assert re.findall(r'<script src="([^"]+)"', page) == ["player/lms.js", "player/player.js"]
+
+
+def test_assets_are_packaged_and_may_not_replace_player_files(minimal: Path) -> None:
+    (minimal / "images").mkdir()
+    (minimal / "images" / "desk.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    f = minimal / "sets" / "tst.yaml"
+    original = f.read_text()
+    f.write_text(original.replace("glossary:", "assets:\n  - path: images/desk.png\n    alt: A desk\nglossary:"))
+    course = course_of(minimal)
+    files, diags = package_files(course, course.sets[0], load_theme("default"), "1.2")
+    assert not diags and files["images/desk.png"].startswith(b"\x89PNG")
+    (minimal / "player").mkdir()
+    (minimal / "player" / "player.js").write_bytes(b"x")
+    f.write_text(original.replace("glossary:", "assets:\n  - path: player/player.js\n    alt: Clash\nglossary:"))
+    course = course_of(minimal)
+    _, diags = package_files(course, course.sets[0], load_theme("default"), "1.2")
+    assert [d.code for d in diags] == ["scorm-asset"]
+
+
+def test_player_speaks_the_programme_language(minimal: Path) -> None:
+    f = minimal / "program.yaml"
+    f.write_text(f.read_text().replace("language: en", "language: es"), encoding="utf-8")
+    course = course_of(minimal)
+    files, _ = package_files(course, course.sets[0], load_theme("default"), "1.2")
+    page = files["index.html"].decode()
+    assert '<html lang="es">' in page and ">Siguiente<" in page
+    data = json.loads(page.split('id="content">', 1)[1].split("</script>", 1)[0])
+    assert data["strings"]["true"] == "Verdadero" and data["decimal"] == ","
+    assert data["items"][2]["options"][0]["html"] == "Verdadero"  # true/false labels come from the catalogue

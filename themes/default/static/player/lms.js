@@ -1,0 +1,154 @@
+/* The LMS side of the player: API discovery, the SCORM 1.2 / 2004 differences, commits with retry.
+   player.js talks only to window.LMS, never to the API object directly. */
+(function () {
+  'use strict';
+
+  function pad(n, width) { n = String(n); while (n.length < width) n = '0' + n; return n; }
+  function hundredths(ms) { return Math.round(ms / 10); }
+  function scaled(pct) { return String(Math.round(pct * 100) / 10000); }  // 66.67 → "0.6667", no float noise
+
+  // Everything that differs between the two versions lives in these two objects.
+  var VERSIONS = {
+    '1.2': {
+      api: 'API', prefix: 'LMS', finish: 'Finish',
+      location: 'cmi.core.lesson_location', exit: 'cmi.core.exit', session: 'cmi.core.session_time',
+      score: 'cmi.core.score.', response: 'student_response',
+      list: ',', pair: '.', wrong: 'wrong', stampField: 'time', suspendExit: 'suspend', normalExit: '',
+      duration: function (ms) {  // CMITimespan HHHH:MM:SS.SS
+        var cs = hundredths(ms), s = Math.floor(cs / 100), h = Math.floor(s / 3600);
+        return pad(Math.min(h, 9999), 4) + ':' + pad(Math.floor(s / 60) % 60, 2) + ':' +
+          pad(s % 60, 2) + '.' + pad(cs % 100, 2);
+      },
+      stamp: function (d) {  // CMITime: time of day, no date
+        return pad(d.getHours(), 2) + ':' + pad(d.getMinutes(), 2) + ':' + pad(d.getSeconds(), 2);
+      },
+      tf: function (key) { return key.charAt(0); },
+      // 1.2 identifiers are single characters: sources 10-26 of a matching item become a-q
+      source: function (key, k) { return k < 9 ? key : 'abcdefghijklmnopq'.charAt(k - 9); },
+      fill: function (text) { return text.slice(0, 255); },
+      fillPattern: function (answer) { return answer; },
+      passMark: function (get) { var m = parseFloat(get('cmi.student_data.mastery_score')); return isNaN(m) ? null : m; },
+      start: function (lms) {
+        var s = lms.get('cmi.core.lesson_status');
+        if (s === '' || s === 'not attempted') lms.set('cmi.core.lesson_status', 'incomplete');
+      },
+      result: function (lms, pct, passed) {
+        lms.set('cmi.core.lesson_status', passed ? 'passed' : 'failed');
+      },
+      objective: function (lms, p, o) {
+        lms.setScore(p + 'score.', o.pct);
+        lms.set(p + 'status', o.done ? (o.passed ? 'passed' : 'failed') : 'incomplete');
+      }
+    },
+    '2004': {
+      api: 'API_1484_11', prefix: '', finish: 'Terminate',
+      location: 'cmi.location', exit: 'cmi.exit', session: 'cmi.session_time',
+      score: 'cmi.score.', response: 'learner_response',
+      list: '[,]', pair: '[.]', wrong: 'incorrect', stampField: 'timestamp', suspendExit: 'suspend', normalExit: 'normal',
+      duration: function (ms) {  // ISO 8601 duration, 0.01 s precision
+        var cs = hundredths(ms), s = Math.floor(cs / 100);
+        return 'PT' + Math.floor(s / 3600) + 'H' + (Math.floor(s / 60) % 60) + 'M' + (s % 60) + '.' + pad(cs % 100, 2) + 'S';
+      },
+      stamp: function (d) { return d.toISOString().slice(0, 22) + 'Z'; },  // hundredths, UTC
+      tf: function (key) { return key; },
+      source: function (key) { return key; },
+      // a response starting with "{" would read as a delimiter unless a language tag comes first
+      fill: function (text, lang) { return (text.charAt(0) === '{' ? '{lang=' + lang + '}' : '') + text.slice(0, 250); },
+      fillPattern: function (answer, cs) { return '{case_matters=' + (cs ? 'true' : 'false') + '}' + answer; },
+      passMark: function (get) { var m = parseFloat(get('cmi.scaled_passing_score')); return isNaN(m) ? null : Math.round(m * 10000) / 100; },
+      start: function (lms) {
+        if (lms.get('cmi.completion_status') !== 'completed') lms.set('cmi.completion_status', 'incomplete');
+      },
+      result: function (lms, pct, passed) {
+        lms.set('cmi.score.scaled', scaled(pct));
+        lms.set('cmi.completion_status', 'completed');
+        lms.set('cmi.success_status', passed ? 'passed' : 'failed');
+      },
+      objective: function (lms, p, o) {
+        lms.set(p + 'score.scaled', scaled(o.pct));
+        lms.setScore(p + 'score.', o.pct);
+        lms.set(p + 'completion_status', o.done ? 'completed' : 'incomplete');
+        lms.set(p + 'success_status', o.done ? (o.passed ? 'passed' : 'failed') : 'unknown');
+      }
+    }
+  };
+
+  // Walk parent frames, then the opener's, as the run-time specs describe (at most ~10 levels each).
+  function find(name) {
+    function climb(w) {
+      for (var depth = 0; w && depth < 10; depth++) {
+        try { if (w[name]) return w[name]; } catch (e) { /* another origin: keep climbing */ }
+        if (!w.parent || w.parent === w) break;
+        w = w.parent;
+      }
+      return null;
+    }
+    var found = climb(window);
+    try { if (!found && window.top && window.top.opener) found = climb(window.top.opener); } catch (e) { /* closed */ }
+    return found;
+  }
+
+  function LMS(version, onSaveState) {
+    this.v = VERSIONS[version];
+    this.api = find(this.v.api);
+    this.onSaveState = onSaveState;
+    this.failed = false;
+    this.retries = 0;
+    this.timer = null;
+    this.ended = false;
+    this.started = Date.now();
+    this.beforeCommit = function () {};
+  }
+
+  LMS.prototype.call = function (name, a, b) {
+    var fn = this.api && this.api[this.v.prefix + name];
+    if (!fn) return '';
+    try { return String(fn.call(this.api, a, b)); } catch (e) { return 'false'; }
+  };
+  LMS.prototype.start = function () {
+    if (!this.api || this.call('Initialize', '') !== 'true') { this.api = null; return false; }
+    this.v.start(this);
+    return true;
+  };
+  LMS.prototype.get = function (el) { return this.api ? this.call('GetValue', el) : ''; };
+  LMS.prototype.set = function (el, value) { return this.api ? this.call('SetValue', el, String(value)) === 'true' : true; };
+  LMS.prototype.setScore = function (prefix, pct) {
+    // Moodle grades from raw: always raw with its min and max, on a 0-100 scale
+    this.set(prefix + 'min', '0');
+    this.set(prefix + 'max', '100');
+    this.set(prefix + 'raw', String(pct));
+  };
+  LMS.prototype.count = function (el) { return parseInt(this.get(el + '._count'), 10) || 0; };
+
+  // Commit now; when the LMS refuses, keep everything and try again with growing pauses.
+  LMS.prototype.save = function () {
+    if (!this.api || this.ended) return true;
+    clearTimeout(this.timer);
+    this.beforeCommit();
+    this.set(this.v.session, this.v.duration(Date.now() - this.started));
+    var ok = this.call('Commit', '') === 'true';
+    if (ok) {
+      if (this.failed) this.onSaveState(true);
+      this.failed = false;
+      this.retries = 0;
+    } else {
+      this.failed = true;
+      this.onSaveState(false);
+      var self = this;
+      this.timer = setTimeout(function () { self.save(); }, Math.min(500 * Math.pow(2, this.retries++), 30000));
+    }
+    return ok;
+  };
+
+  // Called from pagehide/unload; the guard makes LMSFinish/Terminate happen exactly once.
+  LMS.prototype.end = function (finished) {
+    if (!this.api || this.ended) return;
+    this.set(this.v.exit, finished ? this.v.normalExit : this.v.suspendExit);
+    this.save();
+    this.ended = true;
+    clearTimeout(this.timer);
+    this.call(this.v.finish, '');
+  };
+
+  window.LMS = LMS;
+})();
