@@ -34,9 +34,11 @@ class Sources:
 
 def _display(root: Path, file: Path, base: Path) -> str:
     try:
-        return os.path.relpath(file, base)
+        shown = os.path.relpath(file, base)
     except ValueError:
         return str(file)
+    # A folder outside the working directory reads better as the absolute path than as ../../..
+    return str(file.absolute()) if shown.startswith("..") else shown
 
 
 def check_curriculum(root: Path, base: Path | None = None) -> tuple[Sources | None, list[Diagnostic]]:
@@ -72,6 +74,9 @@ def check_curriculum(root: Path, base: Path | None = None) -> tuple[Sources | No
             )
         )
     sets: list[SetSource] = []
+    # Codes of set files that exist but failed validation: the program may name them without a
+    # second, misleading "no such set" error.
+    broken_codes: set[str] = set()
     for file in set_files:
         doc, found = load_file(file, _display(root, file, base))
         diags += found
@@ -81,11 +86,16 @@ def check_curriculum(root: Path, base: Path | None = None) -> tuple[Sources | No
         diags += found
         if model is not None:
             sets.append(SetSource(model, doc))
+        else:
+            diags += _raw_outcome_refs(doc)
+            code = doc.data.get("code") if isinstance(doc.data, dict) else None
+            if isinstance(code, str):
+                broken_codes.add(code)
     for s in sets:
         diags += _check_set(s, root)
     diags += _check_unique_ids(sets)
     if program is not None and program_doc is not None:
-        diags += _check_program(program, program_doc, sets)
+        diags += _check_program(program, program_doc, sets, broken_codes)
     if program is None or program_doc is None or any(d.severity.value == "error" for d in diags):
         return None, diags
     return Sources(root, program, program_doc, tuple(sets)), diags
@@ -97,6 +107,51 @@ def _span_ids(ids: list[str]) -> str:
     return f"{ids[0]} … {ids[-1]}"
 
 
+def _unknown_outcomes(
+    doc: Document, declared: list[str], kind: str, owner: str, ids: list[Any], path: KeyPath
+) -> list[Diagnostic]:
+    verb = {"item": "assesses", "lesson": "teaches", "portfolio task": "evidences"}[kind]
+    return [
+        error(
+            "unknown-outcome",
+            f"{kind} {owner} {verb} outcome {ref}, which is not declared in this set",
+            doc.loc(path + (i,)),
+            f"declared outcomes are {_span_ids(declared)}",
+        )
+        for i, ref in enumerate(ids)
+        if isinstance(ref, str) and ref not in declared
+    ]
+
+
+def _raw_outcome_refs(doc: Document) -> list[Diagnostic]:
+    """Dangling outcome references in a set that failed validation, read from the raw data.
+
+    A typo elsewhere in the file must not hide these: a committee fixes everything in one pass.
+    """
+    data = doc.data if isinstance(doc.data, dict) else {}
+
+    def entries(value: Any) -> list[tuple[int, dict[str, Any]]]:
+        return [(i, x) for i, x in enumerate(value) if isinstance(x, dict)] if isinstance(value, list) else []
+
+    declared = [o["id"] for _, o in entries(data.get("outcomes")) if isinstance(o.get("id"), str)]
+    if not declared:
+        return []
+    assessment = data.get("assessment")
+    groups: list[tuple[str, KeyPath, Any]] = [
+        ("lesson", ("lessons",), data.get("lessons")),
+        ("item", ("assessment", "items"), assessment.get("items") if isinstance(assessment, dict) else None),
+        ("portfolio task", ("portfolio",), data.get("portfolio")),
+    ]
+    out: list[Diagnostic] = []
+    for kind, base, value in groups:
+        for i, entry in entries(value):
+            ids = entry.get("outcomes")
+            if isinstance(ids, list):
+                owner = entry.get("id") if isinstance(entry.get("id"), str) else f"#{i + 1}"
+                out += _unknown_outcomes(doc, declared, kind, str(owner), ids, base + (i, "outcomes"))
+    return out
+
+
 def _check_set(s: SetSource, root: Path) -> list[Diagnostic]:
     m, doc = s.model, s.doc
     out: list[Diagnostic] = []
@@ -105,17 +160,7 @@ def _check_set(s: SetSource, root: Path) -> list[Diagnostic]:
     prefix = f"{m.code}-"
 
     def refs(kind: str, owner: str, ids: list[str], path: KeyPath) -> None:
-        for i, ref in enumerate(ids):
-            if ref not in declared_set:
-                verb = {"item": "assesses", "lesson": "teaches", "portfolio task": "evidences"}[kind]
-                out.append(
-                    error(
-                        "unknown-outcome",
-                        f"{kind} {owner} {verb} outcome {ref}, which is not declared in this set",
-                        doc.loc(path + (i,)),
-                        f"declared outcomes are {_span_ids(declared)}",
-                    )
-                )
+        out.extend(_unknown_outcomes(doc, declared, kind, owner, ids, path))
 
     def own_id(value: str, path: KeyPath) -> None:
         if not value.startswith(prefix):
@@ -347,9 +392,9 @@ def _all_ids(m: CompetencySet) -> list[tuple[KeyPath, str]]:
     return ids
 
 
-def _check_program(p: Program, doc: Document, sets: list[SetSource]) -> list[Diagnostic]:
+def _check_program(p: Program, doc: Document, sets: list[SetSource], broken: set[str]) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    known = {s.model.code for s in sets}
+    known = {s.model.code for s in sets} | broken
     used: dict[str, SourceLoc] = {}
     for i, rule in enumerate(p.requirements):
         key = "required" if rule.required is not None else "from"

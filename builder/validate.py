@@ -30,7 +30,21 @@ def validate(doc: Document, model: type[M]) -> tuple[M | None, list[Diagnostic]]
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
-        return None, [_diagnostic(doc, model, e) for e in exc.errors(include_url=False)]
+        errors = exc.errors(include_url=False)
+        return None, [_diagnostic(doc, model, e) for e in errors if not _explained_by_typo(e, errors)]
+
+
+def _explained_by_typo(e: ErrorDetails, errors: list[ErrorDetails]) -> bool:
+    """A missing field whose misspelling sits in the same mapping: the unknown-key error says it all."""
+    if e["type"] != "missing" or not e["loc"]:
+        return False
+    parent, wanted = tuple(e["loc"][:-1]), str(e["loc"][-1])
+    return any(
+        other["type"] == "extra_forbidden"
+        and tuple(other["loc"][:-1]) == parent
+        and difflib.get_close_matches(str(other["loc"][-1]), [wanted], n=1, cutoff=0.6)
+        for other in errors
+    )
 
 
 def _label(model: type[BaseModel]) -> str:

@@ -254,3 +254,17 @@ def test_every_error_of_a_run_is_reported_together(minimal: Path) -> None:
     _, diags = check_curriculum(minimal, base=minimal)
     codes = {d.code for d in diags}
     assert {"wrong-type", "bad-value", "unknown-set", "empty-file"} <= codes
+
+
+def test_a_typo_does_not_hide_dangling_references_or_cause_cascades(minimal: Path) -> None:
+    # One misspelt key makes the set fail validation; its dangling outcome reference must still be
+    # reported, the program must not claim the set is missing, and the misspelling is one error, not two.
+    _apply(minimal, Case("typo", "sets/tst.yaml", ("minutes: 10", "minuets: 10"), "unknown-key", 16))
+    text = (minimal / "sets" / "tst.yaml").read_text(encoding="utf-8")
+    assert "outcomes: [TST-1]" in text
+    (minimal / "sets" / "tst.yaml").write_text(text.replace("outcomes: [TST-1]", "outcomes: [TST-9]", 1))
+    _, diags = check_curriculum(minimal, base=minimal)
+    codes = sorted(d.code for d in diags)
+    assert codes == ["unknown-key", "unknown-outcome"], [d.render() for d in diags]
+    dangling = next(d for d in diags if d.code == "unknown-outcome")
+    assert "TST-9" in dangling.message and dangling.loc.path == "sets/tst.yaml"
