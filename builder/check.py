@@ -156,7 +156,6 @@ def _check_set(s: SetSource, root: Path) -> list[Diagnostic]:
     m, doc = s.model, s.doc
     out: list[Diagnostic] = []
     declared = [o.id for o in m.outcomes]
-    declared_set = set(declared)
     prefix = f"{m.code}-"
 
     def refs(kind: str, owner: str, ids: list[str], path: KeyPath) -> None:
