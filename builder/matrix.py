@@ -1,4 +1,13 @@
-"""Coverage matrix: for each outcome, which lessons teach it, which items and tasks assess it."""
+"""Coverage matrix: for each outcome, which lessons teach it, which items and tasks assess it.
+
+A committee reads this to answer two questions at a glance: is every outcome
+taught and assessed, and does the assessment reach the level the outcome
+promises? Flags come in two kinds. Gaps (not taught, not assessed, too few
+items or item types) mean the set is incomplete. A level flag means the
+course-route items stop below the outcome's Bloom level; when a portfolio task
+covers the outcome the flag says so, because only portfolio candidates are
+then assessed at the stated level.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +18,9 @@ from dataclasses import dataclass
 
 from .course import Course, CSet
 from .model import Bloom
+
+MIN_ITEMS = 2
+MIN_ITEM_TYPES = 2
 
 
 @dataclass(frozen=True)
@@ -21,7 +33,37 @@ class Row:
     item_types: tuple[str, ...]
     highest_item_bloom: Bloom | None
     portfolio: tuple[str, ...]
-    flags: tuple[str, ...]
+    gaps: tuple[str, ...]
+    level: str | None  # why the items fall short of `bloom`, if they do
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return self.gaps + ((self.level,) if self.level else ())
+
+
+def _gaps(lessons: tuple[str, ...], items: int, types: int, tasks: tuple[str, ...]) -> tuple[str, ...]:
+    out = []
+    if not lessons:
+        out.append("not taught")
+    if not items and not tasks:
+        out.append("not assessed")
+    elif items < MIN_ITEMS:
+        out.append(f"{items} item(s), want {MIN_ITEMS}")
+    elif types < MIN_ITEM_TYPES:
+        out.append("one item type")
+    return tuple(out)
+
+
+def _level(stated: Bloom, tagged: list[Bloom], untagged: int, tasks: tuple[str, ...]) -> str | None:
+    if not tagged and not untagged:
+        return None  # nothing to compare; reported as a gap instead
+    if not tagged:
+        return "item levels not stated"
+    highest = max(tagged, key=lambda b: b.rank)
+    if highest.rank >= stated.rank:
+        return None
+    where = f"only portfolio {' '.join(tasks)} reaches {stated.value}" if tasks else "no portfolio task"
+    return f"items reach {highest.value} < {stated.value}; {where}"
 
 
 def rows_for(s: CSet) -> list[Row]:
@@ -30,28 +72,20 @@ def rows_for(s: CSet) -> list[Row]:
         lessons = tuple(x.id for x in s.lessons if o.id in x.outcomes)
         items = [it for it in s.items if o.id in it.outcomes]
         tasks = tuple(t.id for t in s.portfolio if o.id in t.outcomes)
-        levels = [it.bloom for it in items if it.bloom is not None]
-        highest = max(levels, key=lambda b: b.rank) if levels else None
-        flags = []
-        if not lessons:
-            flags.append("not taught")
-        if not items and not tasks:
-            flags.append("not assessed")
-        if highest is not None and highest.rank < o.bloom.rank and not tasks:
-            flags.append(f"items only reach {highest.value}")
-        if len({it.type for it in items}) < 2 and items:
-            flags.append("one item type")
+        tagged = [it.bloom for it in items if it.bloom is not None]
+        types = tuple(sorted({it.type for it in items}))
         rows.append(
             Row(
-                s.code,
-                o.id,
-                o.bloom,
-                lessons,
-                tuple(it.id for it in items),
-                tuple(sorted({it.type for it in items})),
-                highest,
-                tasks,
-                tuple(flags),
+                set_code=s.code,
+                outcome=o.id,
+                bloom=o.bloom,
+                lessons=lessons,
+                items=tuple(it.id for it in items),
+                item_types=types,
+                highest_item_bloom=max(tagged, key=lambda b: b.rank) if tagged else None,
+                portfolio=tasks,
+                gaps=_gaps(lessons, len(items), len(types), tasks),
+                level=_level(o.bloom, tagged, len(items) - len(tagged), tasks),
             )
         )
     return rows
@@ -64,13 +98,19 @@ def matrix(course: Course, codes: list[str] | None = None) -> list[Row]:
 HEADER = ("set", "outcome", "bloom", "lessons", "items", "item types", "highest item level", "portfolio", "flags")
 
 
-def _cells(r: Row) -> tuple[str, ...]:
+def _cells(r: Row, item_ids: bool = True) -> tuple[str, ...]:
+    if not r.items:
+        items = "0"
+    elif item_ids:
+        items = f"{len(r.items)}: {' '.join(r.items)}"
+    else:
+        items = str(len(r.items))
     return (
         r.set_code,
         r.outcome,
         r.bloom.value,
         " ".join(r.lessons) or "-",
-        f"{len(r.items)}: {' '.join(r.items)}" if r.items else "0",
+        items,
         ", ".join(r.item_types) or "-",
         r.highest_item_bloom.value if r.highest_item_bloom else "-",
         " ".join(r.portfolio) or "-",
@@ -78,15 +118,19 @@ def _cells(r: Row) -> tuple[str, ...]:
     )
 
 
+def summary(rows: list[Row]) -> str:
+    gaps = sum(1 for r in rows if r.gaps)
+    level = sum(1 for r in rows if r.level)
+    return f"{len(rows)} outcomes: {gaps} with coverage gaps, {level} assessed by items below their Bloom level"
+
+
 def as_text(rows: list[Row]) -> str:
-    cells = [HEADER] + [_cells(r) for r in rows]
-    # the item list is long: show its count only in the text table, ids in csv/html
-    cells = [c[:4] + (c[4].split(":")[0],) + c[5:] for c in cells]
+    # item ids make the table too wide for a terminal: the count only here, ids in csv/html
+    cells = [HEADER] + [_cells(r, item_ids=False) for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(HEADER))]
     lines = ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    flagged = sum(1 for r in rows if r.flags)
-    lines.append(f"\n{len(rows)} outcomes, {flagged} flagged")
+    lines.append(f"\n{summary(rows)}")
     return "\n".join(lines) + "\n"
 
 
@@ -99,20 +143,22 @@ def as_csv(rows: list[Row]) -> str:
     return buffer.getvalue()
 
 
+def _tr(r: Row) -> str:
+    kind = "gap" if r.gaps else "level" if r.level else ""
+    attr = f' class="{kind}"' if kind else ""
+    return f"<tr{attr}>" + "".join(f"<td>{html.escape(c)}</td>" for c in _cells(r)) + "</tr>\n"
+
+
 def as_html(rows: list[Row], title: str) -> str:
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in HEADER)
-    body = "".join(
-        "<tr"
-        + (' class="flag"' if r.flags else "")
-        + ">"
-        + "".join(f"<td>{html.escape(c)}</td>" for c in _cells(r))
-        + "</tr>\n"
-        for r in rows
-    )
+    body = "".join(_tr(r) for r in rows)
     return (
         f'<!doctype html>\n<html lang="en"><meta charset="utf-8"><title>{html.escape(title)}</title>\n'
         "<style>body{font:14px system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}"
         "th,td{border:1px solid #888;padding:.3rem .5rem;text-align:left;vertical-align:top}"
-        "tr.flag td{background:#fff3cd}</style>\n"
-        f"<h1>{html.escape(title)}</h1>\n<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n"
+        "thead th{background:#eee;position:sticky;top:0}"
+        "tr.gap td{background:#f8d7da}tr.level td{background:#fff3cd}</style>\n"
+        f"<h1>{html.escape(title)}</h1>\n<p>{html.escape(summary(rows))}. "
+        "Red rows have coverage gaps; yellow rows are assessed by items below the outcome's Bloom level.</p>\n"
+        f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n"
     )
