@@ -12,8 +12,9 @@ _MODULES = {
     "pdf": ("pdf", "Pdf"),
     "moodle_xml": ("moodle_xml", "MoodleXml"),
     "competency_csv": ("competency_csv", "CompetencyCsv"),
+    "cmi5": ("cmi5", "Cmi5"),
 }
-DEFAULT = ("scorm12", "scorm2004", "pdf", "moodle_xml", "competency_csv")
+DEFAULT = ("scorm12", "scorm2004", "pdf", "moodle_xml", "competency_csv", "cmi5")
 
 
 def available() -> list[str]:
