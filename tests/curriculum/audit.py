@@ -149,10 +149,36 @@ def _item_problems(m: CompetencySet) -> list[str]:
                 out.append(f"{it.id}: a matching side repeats a value")
         if isinstance(it, Ordering) and len(set(it.sequence)) < len(it.sequence):
             out.append(f"{it.id}: an ordering step repeats")
-    choice_items = [it for it in items if isinstance(it, SingleChoice | MultipleChoice)]
-    if choice_items and all(it.choices[0].correct for it in choice_items):
-        out.append("the first choice is correct in every choice item")
+    out += _order_problems(m)
     return out
+
+
+def _order_problems(m: CompetencySet) -> list[str]:
+    """Printed guides and unshuffled players show choices in source order, so a
+    pattern in that order gives the answer away."""
+    out: list[str] = []
+    singles = [it for it in m.assessment.items if isinstance(it, SingleChoice)]
+    multis = [it for it in m.assessment.items if isinstance(it, MultipleChoice)]
+    for kind, group in (("single-choice", singles), ("multiple-choice", multis)):
+        if group and all(it.choices[0].correct for it in group):
+            out.append(f"the first choice is correct in every {kind} item")
+    positions = {[c.correct for c in it.choices].index(True) for it in singles}
+    if len(singles) > 1 and len(positions) == 1:
+        out.append(f"every single-choice answer is choice {positions.pop() + 1}")
+    if multis and all(_distractors_last(it) for it in multis):
+        out.append("every multiple-choice item lists its distractors last")
+    return out
+
+
+def _distractors_last(item: MultipleChoice) -> bool:
+    marks = [c.correct for c in item.choices]
+    return marks == sorted(marks, reverse=True)
+
+
+def duplicate_prompts(models: list[CompetencySet]) -> list[str]:
+    """Prompts that appear more than once anywhere in the curriculum (whitespace and case ignored)."""
+    seen = Counter(" ".join(it.prompt.split()).casefold() for m in models for it in m.assessment.items)
+    return sorted(p for p, n in seen.items() if n > 1)
 
 
 def _coverage_problems(m: CompetencySet) -> list[str]:
@@ -266,12 +292,16 @@ def main(argv: list[str]) -> int:
         print(d.render(), file=sys.stderr)
     if sources is None:
         return 1
-    audits = [audit_set(s.model) for s in sources.sets]
+    models = [s.model for s in sources.sets]
+    audits = [audit_set(m) for m in models]
     print(table(audits), end="")
     for a in audits:
         for p in a.problems:
             print(f"{a.code}: {p}")
-    return 1 if diags or any(a.problems for a in audits) else 0
+    dupes = duplicate_prompts(models)
+    for p in dupes:
+        print(f"duplicate prompt: {p!r}")
+    return 1 if diags or dupes or any(a.problems for a in audits) else 0
 
 
 if __name__ == "__main__":
