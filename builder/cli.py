@@ -173,6 +173,12 @@ def build(
         if not result.ok:
             click.echo(f"build failed; the previous {out}/ is unchanged", err=True)
             return EXIT_CONTENT
+        if result.up_to_date:
+            click.echo(
+                f"up to date: no input changed since the last build of {out}/ "
+                f"({len(result.written)} file(s), {time.perf_counter() - started:.2f} s; --force rebuilds)"
+            )
+            return EXIT_OK
         click.echo(
             f"built {len(result.written)} file(s) from {len(result.jobs)} job(s) "
             f"({len(result.rebuilt)} rebuilt, {len(result.jobs) - len(result.rebuilt)} from cache) "

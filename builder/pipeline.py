@@ -13,8 +13,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import formats
-from .cache import Cache, job_key, theme_digest
+from . import fingerprint, formats
+from .cache import Cache, code_digest, job_key, theme_digest
 from .check import check_curriculum
 from .course import Course, resolve
 from .diagnostics import Diagnostic, Severity, SourceLoc, error
@@ -34,6 +34,7 @@ class BuildResult:
     rebuilt: list[Job] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     published: bool = False
+    up_to_date: bool = False  # nothing changed since the last build: dist/ left as it was
 
     @property
     def ok(self) -> bool:
@@ -79,6 +80,22 @@ def build(
     options = options or Options()
     result = BuildResult()
     clock = time.perf_counter()
+    cache_root = cache_dir or (dist.absolute().parent / ".cache" / "coursepack")
+    settings = {
+        "formats": format_names,
+        "sets": sorted(set_codes or []),
+        "paper": options.paper,
+        "theme": theme_name,
+        "strict": strict,
+    }
+    record = None if force else fingerprint.read(cache_root)
+    if record is not None and fingerprint.unchanged(record, root, dist, settings, code_digest()):
+        result.diagnostics = list(record.diagnostics)
+        result.written = [rel for rel, _ in record.outputs]
+        result.published = result.up_to_date = True
+        result.timings["fingerprint"] = time.perf_counter() - clock
+        return result
+    fingerprint.forget(cache_root)  # from here on dist/ may change: the old record no longer holds
     sources, diags = check_curriculum(root)
     result.timings["load+validate+check"] = time.perf_counter() - clock
     result.diagnostics += diags
@@ -106,7 +123,7 @@ def build(
         result.diagnostics.append(error("theme", str(exc), sources.program_doc.loc(("theme",))))
         return result
     result.jobs = plan(course, format_names, set_codes)
-    cache = Cache(cache_dir or (dist.absolute().parent / ".cache" / "coursepack"))
+    cache = Cache(cache_root)
     staging = Staging(dist)
     try:
         rebuilt_formats = [] if set_codes else [formats.get(n) for n in format_names]
@@ -146,6 +163,17 @@ def build(
         staging.publish()
         result.timings["publish"] = time.perf_counter() - clock
         result.published = True
+        inputs = fingerprint.inputs_digest(root, theme.files(), settings, code_digest())
+        fingerprint.write(
+            cache_root,
+            fingerprint.BuildRecord(
+                inputs,
+                str(dist.absolute()),
+                tuple(str(f) for f in theme.files()),
+                fingerprint.dist_listing(dist),
+                tuple(result.diagnostics),
+            ),
+        )
     except BaseException:
         staging.discard()
         raise

@@ -41,6 +41,60 @@ def test_build_then_noop_uses_cache(minimal: Path, tmp_path: Path) -> None:
     }
 
 
+def test_unchanged_inputs_skip_the_whole_build_and_replay_warnings(minimal: Path, tmp_path: Path) -> None:
+    (minimal / "sets" / "extra.yaml").write_text(
+        (minimal / "sets" / "tst.yaml").read_text().replace("TST", "XTR").replace("Testing Basics", "Extra")
+    )  # not named by any requirement: a warning, which a no-op build must still show
+    dist = tmp_path / "dist"
+    first = _build(minimal, dist)
+    assert first.ok and not first.up_to_date
+    warned = [d.render() for d in first.diagnostics]
+    assert any("unreachable-set" in w for w in warned)
+    inode = (dist / "moodle" / "competencies.csv").stat().st_ino
+    again = _build(minimal, dist)
+    assert again.up_to_date and again.ok and again.rebuilt == []
+    assert [d.render() for d in again.diagnostics] == warned
+    assert (dist / "moodle" / "competencies.csv").stat().st_ino == inode  # dist/ not even republished
+
+
+@pytest.mark.parametrize("change", ["comment in a set", "tampered output", "deleted output", "other paper"])
+def test_any_changed_input_or_output_means_a_real_build(minimal: Path, tmp_path: Path, change: str) -> None:
+    dist = tmp_path / "dist"
+    assert _build(minimal, dist).ok
+    before = _snapshot(dist)
+    kw: dict[str, object] = {}
+    if change == "comment in a set":
+        f = minimal / "sets" / "tst.yaml"
+        f.write_text(f.read_text() + "# a comment changes bytes, not content\n")
+    elif change == "tampered output":
+        (dist / "moodle" / "competencies.csv").write_text("hand edit")
+    elif change == "deleted output":
+        (dist / "moodle" / "TST-questions.xml").unlink()
+    else:
+        kw["options"] = pipeline.Options(paper="letter")
+    result = _build(minimal, dist, **kw)
+    assert result.ok and not result.up_to_date
+    assert _snapshot(dist) == before
+    if change != "other paper":  # paper is part of every output's key; the rest are cache hits
+        assert result.rebuilt == []
+
+
+def test_a_theme_change_means_a_real_build(minimal: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from builder.themes import THEMES_DIR
+
+    theme = tmp_path / "mytheme"
+    theme.mkdir()
+    (theme / "theme.yaml").write_text("extends: default\n")
+    shutil.copytree(THEMES_DIR / "default" / "strings", theme / "strings")
+    dist = tmp_path / "dist"
+    assert _build(minimal, dist, theme_name=str(theme)).ok
+    assert _build(minimal, dist, theme_name=str(theme)).up_to_date
+    (theme / "theme.yaml").write_text("extends: default\n# changed\n")
+    assert not _build(minimal, dist, theme_name=str(theme)).up_to_date
+
+
 def test_edit_invalidates_exactly_the_affected_outputs(minimal: Path, tmp_path: Path) -> None:
     (minimal / "sets" / "two.yaml").write_text(
         (minimal / "sets" / "tst.yaml").read_text().replace("TST", "TWO").replace("Testing Basics", "Second")

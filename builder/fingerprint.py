@@ -1,0 +1,114 @@
+"""Whole-build fingerprint: when no input byte changed and dist/ is as the last build left it,
+the build has nothing to do and need not even parse the YAML.
+
+Inputs are content hashes, never file times: every file under the curriculum folder, every
+file of the theme chain, the builder's own code and the build options. dist/ is checked file by
+file against the digests recorded when it was published, so a hand-edited or deleted output
+means a real build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic, Severity, SourceLoc
+
+RECORD = "last-build.json"
+
+
+@dataclass(frozen=True)
+class BuildRecord:
+    inputs: str
+    dist: str
+    theme_files: tuple[str, ...]
+    outputs: tuple[tuple[str, str], ...]  # (path relative to dist, sha256)
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _tree(root: Path) -> list[Path]:
+    """Files under root, hidden folders (.git, .cache) left out, in a stable order."""
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(folder) / f for f in sorted(files)]
+    return found
+
+
+def inputs_digest(root: Path, theme_files: list[Path], settings: dict[str, Any], code: str) -> str:
+    h = hashlib.sha256(json.dumps({"settings": settings, "code": code}, sort_keys=True).encode())
+    for f in _tree(root):
+        h.update(f.relative_to(root).as_posix().encode() + b"\0")
+        h.update(_file_digest(f).encode())
+    for f in theme_files:
+        h.update(str(f).encode() + b"\0")
+        h.update(_file_digest(f).encode() if f.is_file() else b"missing")
+    return h.hexdigest()
+
+
+def dist_listing(dist: Path) -> tuple[tuple[str, str], ...]:
+    return tuple((f.relative_to(dist).as_posix(), _file_digest(f)) for f in _tree(dist))
+
+
+def read(cache_root: Path) -> BuildRecord | None:
+    try:
+        raw = json.loads((cache_root / RECORD).read_text(encoding="utf-8"))
+        return BuildRecord(
+            inputs=raw["inputs"],
+            dist=raw["dist"],
+            theme_files=tuple(raw["theme_files"]),
+            outputs=tuple((str(a), str(b)) for a, b in raw["outputs"]),
+            diagnostics=tuple(_diagnostic(d) for d in raw["diagnostics"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # no record, or one from another version: just build
+
+
+def write(cache_root: Path, record: BuildRecord) -> None:
+    data = {
+        "inputs": record.inputs,
+        "dist": record.dist,
+        "theme_files": list(record.theme_files),
+        "outputs": [list(o) for o in record.outputs],
+        "diagnostics": [_plain(d) for d in record.diagnostics],
+    }
+    cache_root.mkdir(parents=True, exist_ok=True)
+    tmp = cache_root / f".{RECORD}.tmp"
+    tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    os.replace(tmp, cache_root / RECORD)
+
+
+def forget(cache_root: Path) -> None:
+    (cache_root / RECORD).unlink(missing_ok=True)
+
+
+def unchanged(record: BuildRecord, root: Path, dist: Path, settings: dict[str, Any], code: str) -> bool:
+    if record.dist != str(dist.absolute()) or not dist.is_dir():
+        return False
+    theme_files = [Path(p) for p in record.theme_files]
+    if inputs_digest(root, theme_files, settings, code) != record.inputs:
+        return False
+    return dist_listing(dist) == record.outputs
+
+
+def _plain(d: Diagnostic) -> dict[str, Any]:
+    return {
+        "severity": d.severity.value,
+        "code": d.code,
+        "message": d.message,
+        "loc": [d.loc.path, d.loc.line, d.loc.col],
+        "hint": d.hint,
+    }
+
+
+def _diagnostic(raw: dict[str, Any]) -> Diagnostic:
+    path, line, col = raw["loc"]
+    return Diagnostic(Severity(raw["severity"]), raw["code"], raw["message"], SourceLoc(path, line, col), raw["hint"])
