@@ -236,7 +236,7 @@ def audit_set(m: CompetencySet) -> SetAudit:
         + _portfolio_problems(m)
         + _glossary_problems(m)
     )
-    types = Counter(it.type for it in m.assessment.items)
+    types: Counter[str] = Counter(it.type for it in m.assessment.items)
     rubric = m.portfolio[0].rubric if m.portfolio else None
     return SetAudit(
         code=m.code,

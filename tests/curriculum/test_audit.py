@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,8 @@ def fnd(checked: tuple[Sources, Course]) -> CompetencySet:
     return model
 
 
-def _with_items(m: CompetencySet, items: list[object]) -> CompetencySet:
-    return m.model_copy(update={"assessment": m.assessment.model_copy(update={"items": items})})
+def _with_items(m: CompetencySet, items: Sequence[object]) -> CompetencySet:
+    return m.model_copy(update={"assessment": m.assessment.model_copy(update={"items": list(items)})})
 
 
 def _problems(m: CompetencySet) -> str:
