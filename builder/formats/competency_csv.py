@@ -1,8 +1,14 @@
 """The programme as a Moodle competency framework (admin tool "Import competency framework").
 
-Moodle's importer (tool_lpimportcsv) reads columns by position, not by header, and silently
-drops a row whose parent id number is unknown together with its children; so the columns
-follow its own exporter exactly and parents always come before their children.
+Moodle's importer (tool_lpimportcsv\\framework_importer) reads columns by position, not by header,
+and silently drops a row whose parent id number is unknown together with its children; so the
+columns follow its own exporter (framework_exporter::export) exactly, with the headers of its
+language pack, and parents always come before their children.
+
+csv_import_reader reads the file with PHP's fgetcsv(), whose escape character is a backslash: a
+backslash before a quote inside a quoted field hides that quote, the row falls apart and the whole
+file is refused. Backslashes in text are therefore written as the HTML entity &#92;, which the
+descriptions (HTML) and short names (shown through format_string) display as a backslash.
 """
 
 from __future__ import annotations
@@ -18,10 +24,11 @@ from ..output import OutDir
 from ..themes import Theme
 from .base import Format, Job, Options
 
+# framework_importer::list_required_headers(), as lang/en/tool_lpimportcsv.php spells them.
 HEADER = (
-    "Parent id number",
-    "Id number",
-    "Shortname",
+    "Parent ID number",
+    "ID number",
+    "Short name",
     "Description",
     "Description format",
     "Scale values",
@@ -29,11 +36,12 @@ HEADER = (
     "Rule type (optional)",
     "Rule outcome (optional)",
     "Rule config (optional)",
-    "Cross referenced competency id numbers",
-    "Exported id (optional)",
+    "Cross-referenced competency ID numbers",
+    "Exported ID (optional)",
     "Is framework",
     "Taxonomy",
 )
+SHORTNAME_MAX = 100  # competency.shortname; the importer would cut longer ones itself with shorten_text()
 SCALE = "Not yet competent,Competent"
 # Item ids are 1-based positions in SCALE: default "Not yet competent", proficient "Competent".
 SCALE_CONFIG = json.dumps(
@@ -42,7 +50,21 @@ SCALE_CONFIG = json.dumps(
 )
 FORMAT_HTML = "1"
 RULE_ALL = "core_competency\\competency_rule_all"
-RULE_OUTCOME_COMPLETE = "2"
+RULE_OUTCOME_NONE = "0"  # core_competency\competency::OUTCOME_NONE
+RULE_OUTCOME_COMPLETE = "2"  # OUTCOME_COMPLETE: the set is complete once all its outcomes are
+TAXONOMIES = "domain,outcome"  # competency_framework::TAXONOMY_DOMAIN, TAXONOMY_OUTCOME
+
+
+def _safe(text: str) -> str:
+    return text.replace("\\", "&#92;")
+
+
+def _short(text: str) -> str:
+    text = _safe(text)
+    if len(text) <= SHORTNAME_MAX:
+        return text
+    cut = text[: SHORTNAME_MAX - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
 
 
 def rows(course: Course) -> list[tuple[str, ...]]:
@@ -53,8 +75,8 @@ def rows(course: Course) -> list[tuple[str, ...]]:
         (
             "",
             framework_id,
-            f"{p.short_title} {p.version}"[:100],
-            p.description_html,
+            _short(f"{p.short_title} {p.version}"),
+            _safe(p.description_html),
             FORMAT_HTML,
             SCALE,
             SCALE_CONFIG,
@@ -64,7 +86,7 @@ def rows(course: Course) -> list[tuple[str, ...]]:
             "",
             "",
             "1",
-            "domain,outcome",
+            TAXONOMIES,
         )
     )
     exported = 0
@@ -75,8 +97,8 @@ def rows(course: Course) -> list[tuple[str, ...]]:
             (
                 "",
                 s.code,
-                f"{s.code} {s.title}"[:100],
-                f"<p>{kind} set.</p>{s.summary_html}",
+                _short(f"{s.code} {s.title}"),
+                _safe(f"<p>{kind} set.</p>{s.summary_html}"),
                 FORMAT_HTML,
                 "",
                 "",
@@ -95,13 +117,13 @@ def rows(course: Course) -> list[tuple[str, ...]]:
                 (
                     s.code,
                     o.id,
-                    f"{o.id} {o.statement}"[:100],
-                    f"<p>{escape(o.statement)}</p><p>Bloom level: {o.bloom.value}</p>",
+                    _short(f"{o.id} {o.statement}"),
+                    _safe(f"<p>{escape(o.statement)}</p><p>Bloom level: {o.bloom.value}</p>"),
                     FORMAT_HTML,
                     "",
                     "",
                     "",
-                    "0",
+                    RULE_OUTCOME_NONE,
                     "null",
                     "",
                     str(exported),
@@ -122,6 +144,7 @@ def framework_csv(course: Course) -> str:
 class CompetencyCsv(Format):
     name = "competency_csv"
     folder = "moodle"
+    version = "2"
 
     def owns(self, rel: str) -> bool:
         return rel == "competencies.csv"
