@@ -7,26 +7,16 @@ import json
 import os
 import shutil
 import tempfile
-from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import __version__
-from .course import Course
-from .formats.base import Format, Job, Options
-from .themes import Theme
+from .fingerprint import code_digest
 
-BUILDER_DIR = Path(__file__).resolve().parent
+if TYPE_CHECKING:
+    from .course import Course
+    from .formats.base import Format, Job, Options
+    from .themes import Theme
 
-
-@lru_cache(maxsize=1)
-def code_digest() -> str:
-    """The builder's own source and player files: a code change invalidates outputs even without a version bump."""
-    h = hashlib.sha256(__version__.encode())
-    for f in sorted(BUILDER_DIR.rglob("*")):
-        if f.is_file() and f.suffix in (".py", ".js", ".css", ".html", ".json"):
-            h.update(f.relative_to(BUILDER_DIR).as_posix().encode())
-            h.update(f.read_bytes())
-    return h.hexdigest()
 
 
 def theme_digest(theme: Theme) -> str:

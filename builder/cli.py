@@ -9,19 +9,20 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from . import __version__, formats, pipeline
-from . import diff as changelog
-from . import matrix as coverage
-from .check import Sources, check_curriculum
-from .course import resolve
 from .diagnostics import Diagnostic, Severity
 from .formats.base import PAPERS, Options
-from .scaffold import scaffold
-from .schema import SCHEMAS, schema_text
+
+if TYPE_CHECKING:
+    from .check import Sources
+
+# Commands import the stages they use inside their bodies: `build` with nothing to do, `version`
+# and `--help` then start without loading pydantic, markdown-it and Jinja2.
+SCHEMA_KINDS = ("competency-set", "program")
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -44,6 +45,8 @@ def _failed(diags: list[Diagnostic], strict: bool) -> bool:
 def _load(directory: Path, strict: bool) -> tuple[Sources | None, list[Diagnostic]]:
     if not directory.is_dir():
         raise click.UsageError(f"{directory} is not a folder")
+    from .check import check_curriculum
+
     return check_curriculum(directory)
 
 
@@ -198,6 +201,9 @@ def matrix_command(directory: Path, format_: str, set_: str | None, debug: bool)
     """Show outcomes × lessons/items/portfolio coverage, flagging gaps."""
 
     def run() -> int:
+        from . import matrix as coverage
+        from .course import resolve
+
         sources, diags = _load(directory, False)
         if sources is None:
             _print_diagnostics(diags, False)
@@ -226,6 +232,8 @@ def new(directory: Path, program_id: str, title: str, code: str) -> None:
         raise click.BadParameter("use lowercase letters, digits and dashes, e.g. lssc", param_hint="--program")
     if not re.fullmatch(r"[A-Z][A-Z0-9]{1,9}", code):
         raise click.BadParameter("use 2-10 capital letters or digits, e.g. TEC", param_hint="--code")
+    from .scaffold import scaffold
+
     try:
         written = scaffold(directory, program_id, title, code)
     except FileExistsError as exc:
@@ -248,6 +256,10 @@ def diff_command(old: str, new: str, subdir: str, debug: bool) -> None:
     OLD and NEW are folders or git revisions (e.g. v2026.1, HEAD~3) of the current repository."""
 
     def run() -> int:
+        from . import diff as changelog
+        from .check import check_curriculum
+        from .course import resolve
+
         courses = []
         for label in (old, new):
             folder = Path(label)
@@ -271,13 +283,15 @@ def diff_command(old: str, new: str, subdir: str, debug: bool) -> None:
 @cli.command()
 @click.option(
     "--kind",
-    type=click.Choice(sorted(SCHEMAS)),
+    type=click.Choice(SCHEMA_KINDS),
     default="competency-set",
     show_default=True,
     help="Which file the schema describes.",
 )
 def schema(kind: str) -> None:
     """Print the JSON Schema of a curriculum file (for editor completion)."""
+    from .schema import schema_text
+
     click.echo(schema_text(kind), nl=False)
 
 

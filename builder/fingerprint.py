@@ -13,12 +13,27 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from . import __version__
 from .diagnostics import Diagnostic, Severity, SourceLoc
 
 RECORD = "last-build.json"
+
+BUILDER_DIR = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """The builder's own source and player files: a code change invalidates outputs even without a version bump."""
+    h = hashlib.sha256(__version__.encode())
+    for f in sorted(BUILDER_DIR.rglob("*")):
+        if f.is_file() and f.suffix in (".py", ".js", ".css", ".html", ".json"):
+            h.update(f.relative_to(BUILDER_DIR).as_posix().encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()
 
 
 @dataclass(frozen=True)

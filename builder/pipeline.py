@@ -12,15 +12,18 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import fingerprint, formats
-from .cache import Cache, code_digest, job_key, theme_digest
-from .check import check_curriculum
-from .course import Course, resolve
+from .cache import Cache, job_key, theme_digest
 from .diagnostics import Diagnostic, Severity, SourceLoc, error
+from .fingerprint import code_digest
 from .formats.base import Job, Options
 from .output import OutDir, Staging
-from .themes import Theme, ThemeError, load_theme
+
+if TYPE_CHECKING:
+    from .course import Course
+    from .themes import Theme
 
 # Rough relative cost, so the pool starts the long jobs first.
 _COST = {"pdf": 10, "scorm12": 2, "scorm2004": 2}
@@ -96,6 +99,11 @@ def build(
         result.timings["fingerprint"] = time.perf_counter() - clock
         return result
     fingerprint.forget(cache_root)  # from here on dist/ may change: the old record no longer holds
+    # Imported only now: a build with nothing to do never pays for pydantic, markdown and Jinja2.
+    from .check import check_curriculum
+    from .course import resolve
+    from .themes import ThemeError, load_theme
+
     sources, diags = check_curriculum(root)
     result.timings["load+validate+check"] = time.perf_counter() - clock
     result.diagnostics += diags

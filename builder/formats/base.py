@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from ..course import Course
-from ..diagnostics import Diagnostic
-from ..output import OutDir
-from ..themes import Theme
+if TYPE_CHECKING:  # kept out of the import path so `coursepack build` with nothing to do starts fast
+    from ..course import Course
+    from ..diagnostics import Diagnostic
+    from ..output import OutDir
+    from ..themes import Theme
 
 PAPERS = ("a4", "letter")
 

@@ -65,3 +65,10 @@ def test_committed_schema_files_are_current() -> None:
 def test_version() -> None:
     out = subprocess.run([sys.executable, "-m", "builder", "version"], capture_output=True, text=True, check=True)
     assert out.stdout.startswith("coursepack ")
+
+
+def test_schema_kinds_offered_by_the_cli_are_the_schemas_that_exist() -> None:
+    from builder.cli import SCHEMA_KINDS
+    from builder.schema import SCHEMAS
+
+    assert sorted(SCHEMA_KINDS) == sorted(SCHEMAS)
