@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.check import check_curriculum
+from builder.course import resolve
 from builder.model import (
     ITEM_TYPES,
     Bloom,
@@ -265,7 +266,18 @@ _SHORT = {
 
 def table(audits: list[SetAudit]) -> str:
     """Markdown table of the per-set counts."""
-    head = ["set", "outcomes", "lessons", "words (min-max)", "items", *_SHORT.values(), "scen.", "rubric", "gloss."]
+    head = [
+        "set",
+        "outcomes",
+        "bloom R/U/Ap/An/E/C",
+        "lessons",
+        "words (min-max)",
+        "items",
+        *_SHORT.values(),
+        "scen.",
+        "rubric",
+        "gloss.",
+    ]
     rows = [head, ["---"] * len(head)]
     for a in audits:
         w = a.lesson_words
@@ -273,6 +285,7 @@ def table(audits: list[SetAudit]) -> str:
             [
                 a.code,
                 str(a.outcomes),
+                "/".join(str(a.blooms.get(b.value, 0)) for b in Bloom),
                 str(a.lessons),
                 f"{sum(w)} ({min(w)}-{max(w)})",
                 str(a.items),
@@ -292,7 +305,8 @@ def main(argv: list[str]) -> int:
         print(d.render(), file=sys.stderr)
     if sources is None:
         return 1
-    models = [s.model for s in sources.sets]
+    order = [s.code for s in resolve(sources).sets]  # program order: required sets first
+    models = sorted((s.model for s in sources.sets), key=lambda m: order.index(m.code))
     audits = [audit_set(m) for m in models]
     print(table(audits), end="")
     for a in audits:

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from builder.check import Sources, check_curriculum
 from builder.course import Course
-from builder.model import Choice, CompetencySet, GlossaryEntry, MultipleChoice, SingleChoice
+from builder.model import ITEM_TYPES, Choice, CompetencySet, GlossaryEntry, MultipleChoice, SingleChoice
 
 from . import audit
 
@@ -128,4 +128,6 @@ def test_counts_table_lists_every_set(checked: tuple[Sources, Course]) -> None:
     fnd = next(a for a in audits if a.code == "FND")
     row = next(line for line in lines if line.startswith("| FND |"))
     assert f"| {sum(fnd.lesson_words)} ({min(fnd.lesson_words)}-{max(fnd.lesson_words)}) |" in row
-    assert sum(fnd.items_by_type.values()) == len(sources.sets[0].model.assessment.items)
+    model = next(s.model for s in sources.sets if s.model.code == "FND")
+    assert fnd.items_by_type == {t: sum(it.type == t for it in model.assessment.items) for t in ITEM_TYPES}
+    assert fnd.lesson_words == tuple(audit.words(lesson.body) for lesson in model.lessons)
