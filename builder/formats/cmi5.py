@@ -12,6 +12,7 @@ which lets an LMS recognise a re-imported package as the same course.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from lxml import etree
 
@@ -24,6 +25,7 @@ from ._scorm import LAUNCH, PLAYER_DIR, launch_page, number, package_files, plai
 from .base import Format, Job, Options
 
 NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
+NSMAP: dict[Any, str] = {None: NS}
 STRUCTURE = "cmi5.xml"
 RUNTIME = "cmi5"  # the content JSON's "scorm" value: which runtime the player talks to
 ADAPTER_DIR = "cmi5"  # theme static folder with the cmi5 adapter
@@ -70,7 +72,7 @@ def structure(course: Course, cset: CSet) -> bytes:
     """cmi5.xml: the course, one objective per outcome, one AU that launches the player."""
     lang = course.program.language
     description = plain(cset.summary_html) or cset.title
-    root = etree.Element(f"{{{NS}}}courseStructure", nsmap={None: NS})
+    root = etree.Element(f"{{{NS}}}courseStructure", nsmap=NSMAP)
     c = sub(root, f"{{{NS}}}course", id=course_iri(course, cset))
     _text(c, "title", f"{cset.code} {cset.title}", lang)
     _text(c, "description", description, lang)
