@@ -18,7 +18,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from ..course import Course, CSet, Item
-from ..diagnostics import Diagnostic, Severity, SourceLoc, error
+from ..diagnostics import Diagnostic, Severity, error
 from ..i18n import Catalogue, load_catalogue
 from ..output import OutDir
 from ..themes import Theme
@@ -31,6 +31,7 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Kept at 100 so that the largest set's suspend_data stays inside SCORM 1.2's 4096 characters.
 FILL_IN_MAX = 100
+SUSPEND_MAX_12 = 4096  # cmi.suspend_data is a CMIString4096 in SCORM 1.2 (64000 characters in 2004)
 # Identifiers the player writes (cmi.interactions.n.id, objective ids) must be URI-safe.
 _ID_SAFE = re.compile(r"^[A-Za-z0-9._:-]+$")
 
@@ -105,6 +106,27 @@ def content(course: Course, cset: CSet, cat: Catalogue, scorm: str) -> dict[str,
     }
 
 
+def _longest_answer(item: Item) -> int:
+    """Characters player.js may store for one answer (see pack() there)."""
+    if item.type == "fill_in":
+        return 3 * FILL_IN_MAX  # each character may be escaped to three ("%25")
+    if item.type in ("single_choice", "true_false"):
+        return 1
+    if item.type == "matching":
+        return len(item.sources)  # one target key per source
+    return len(item.options)  # every choice key, or every step
+
+
+def suspend_bound(cset: CSet) -> int:
+    """The longest suspend_data player.js can write for this set: "c1|seed|attempt|finished|a,b,…".
+
+    The browser test measures the real thing for the largest bundled set against this bound."""
+    answers = [_longest_answer(it) for it in cset.items]
+    seed = 6  # a 31-bit seed in base 36
+    attempt = len(str(cset.attempts)) if cset.attempts else 4  # unlimited: assume fewer than 10000 tries
+    return len("c1|") + seed + 1 + attempt + len("|1|") + sum(answers) + max(len(answers) - 1, 0)
+
+
 def script_json(data: Any) -> Markup:
     """JSON that is safe inside <script type="application/json">: no "</script>" or "<!--" can form."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -142,7 +164,7 @@ def package_files(course: Course, cset: CSet, theme: Theme, scorm: str) -> tuple
                 error(
                     "scorm-asset",
                     f"asset {rel!r} would replace a file of the player",
-                    SourceLoc(cset.code),
+                    course.loc(cset.code),
                     f"move it out of {PLAYER_DIR}/ and do not name it {LAUNCH} or {MANIFEST}",
                 )
             )
@@ -150,7 +172,16 @@ def package_files(course: Course, cset: CSet, theme: Theme, scorm: str) -> tuple
         files[rel] = asset.source.read_bytes()
     for ident in [o.id for o in cset.outcomes] + [it.id for it in cset.items]:
         if not _ID_SAFE.match(ident):
-            diags.append(error("scorm-id", f"{ident!r} is not a valid SCORM identifier", SourceLoc(cset.code)))
+            diags.append(error("scorm-id", f"{ident!r} is not a valid SCORM identifier", course.loc(ident, cset.code)))
+    for it in cset.items:
+        for answer in it.answers:
+            if len(answer) > FILL_IN_MAX:  # the answer box takes no more, so nobody could type it
+                diags.append(error("scorm-fill-in", f"{it.id}: an accepted answer is longer than {FILL_IN_MAX} "
+                                   "characters", course.loc(it.id, cset.code), "shorten the answer"))
+    if scorm == "1.2" and suspend_bound(cset) > SUSPEND_MAX_12:
+        diags.append(error("scorm-suspend", f"{cset.code}: the saved progress may reach {suspend_bound(cset)} "
+                           f"characters, more than SCORM 1.2 keeps ({SUSPEND_MAX_12})", course.loc(cset.code),
+                           "split the set or use fewer long answers; SCORM 2004 allows 64000"))
     return dict(sorted(files.items())), diags
 
 

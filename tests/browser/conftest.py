@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Frame, Page, sync_playwright
 
+from builder.formats._scorm import suspend_bound
+
 from .projects import MINIMAL, REPO, build, course_of, hostile, pooled, real_sets
 
 CHROMIUM = "/usr/bin/chromium"
@@ -40,6 +42,7 @@ class Site:
     url: str
     root: Path
     largest: str | None  # the bundled set with the longest possible state, if any set checks clean
+    bound: int  # that set's suspend_data bound, as the builder computes it
 
     def package(self, version: str, name: str) -> str:
         return f"{self.url}/p/{version}/{name}/index.html"
@@ -58,11 +61,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     shutil.copy(HARNESS, root / "__harness" / "index.html")
     shutil.copy(SCORM_AGAIN, root / "__harness" / "scorm-again.js")
     real = real_sets(work)
-    largest = None
+    largest, bound = None, 0
     if real is not None:
-        # the set whose suspend_data can grow longest: a typed answer may take three characters per letter
-        largest = max(course_of(real).sets, key=lambda s: (sum(
-            300 if it.type == "fill_in" else len(it.options) + 1 for it in s.items), s.code)).code
+        # the set whose suspend_data can grow longest
+        biggest = max(course_of(real).sets, key=lambda s: (suspend_bound(s), s.code))
+        largest, bound = biggest.code, suspend_bound(biggest)
     for version in ("1.2", "2004"):
         for name, project in (("TST", MINIMAL), ("POOL", pooled(work / version)), ("EVIL", hostile(work / version))):
             _unzip(build(project, work / "out" / version / name, version)["TST"], root / "p" / version / name)
@@ -73,7 +76,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield Site(f"http://127.0.0.1:{server.server_port}", root, largest)
+    yield Site(f"http://127.0.0.1:{server.server_port}", root, largest, bound)
     server.shutdown()
     server.server_close()
 
@@ -188,14 +191,32 @@ def resume_data(saved: dict[str, Any], version: str) -> dict[str, Any]:
 Launch = Callable[..., Sco]
 
 
+def _sco_frame(page: Page, src: str) -> Frame:
+    """The frame that loaded the SCO, however deep the harness nested it."""
+    for _ in range(100):
+        found = [f for f in page.frames if f.url == src]
+        if found:
+            return found[0]
+        page.wait_for_timeout(50)
+    raise AssertionError(f"no frame loaded {src}")
+
+
 @pytest.fixture
 def launch(page: Page, site: Site) -> Launch:
-    def run(version: str, name: str = "TST", saved: dict[str, Any] | None = None, fail_commits: int = 0) -> Sco:
+    def run(version: str, name: str = "TST", saved: dict[str, Any] | None = None, fail_commits: int = 0,
+            nest: int = 0, popup: bool = False) -> Sco:
+        """nest: frames between the harness and the SCO; popup: the SCO opens in a window of its own."""
         page.goto(f"{site.url}/__harness/index.html")
-        opts = {"version": version, "src": site.package(version, name), "saved": saved, "failCommits": fail_commits}
-        page.evaluate("opts => window.launch(opts)", opts)
-        frame = page.wait_for_selector("iframe[name=sco]").content_frame()
-        assert frame is not None
+        src = site.package(version, name)
+        opts = {"version": version, "src": src, "saved": saved, "failCommits": fail_commits, "nest": nest,
+                "popup": popup}
+        if popup:
+            with page.expect_popup() as opened:
+                page.evaluate("opts => window.launch(opts)", opts)
+            frame = opened.value.main_frame
+        else:
+            page.evaluate("opts => window.launch(opts)", opts)
+            frame = _sco_frame(page, src)
         frame.wait_for_selector("#screen h2")
         return Sco(page, version, frame)
 

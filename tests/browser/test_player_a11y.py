@@ -161,18 +161,22 @@ def test_focus_is_visible_and_motion_is_reduced(launch: Launch, page: Page) -> N
 
 
 def test_screenshots(launch: Launch) -> None:
-    """Pictures for people reviewing the look: lesson, a question with feedback, results."""
+    """Pictures for people reviewing the look: a lesson, matching and ordering questions with feedback, results."""
     ARTIFACTS.mkdir(exist_ok=True)
     sco = launch("1.2")
     sco.next()
     sco.page.screenshot(path=str(ARTIFACTS / "player-lesson.png"), full_page=True)
     sco.next()
     sco.frame.click("#screen button.primary")
-    sco.answer(False)
-    sco.page.screenshot(path=str(ARTIFACTS / "player-question-feedback.png"), full_page=True)
-    sco.next()
+    shots = {"single_choice": "player-question-feedback", "matching": "player-matching", "ordering": "player-ordering"}
     while sco.frame.is_visible("form[data-item]"):
-        sco.answer(True)
+        kind = sco.item()["type"]
+        if kind in ("matching", "ordering"):  # the controls as the learner first sees them
+            sco.page.screenshot(path=str(ARTIFACTS / f"{shots[kind]}.png"), full_page=True)
+        sco.answer(kind not in shots)  # wrong: the feedback then also shows the right answer
+        if kind in shots:
+            sco.page.screenshot(path=str(ARTIFACTS / f"{shots[kind]}-feedback.png"), full_page=True)
         sco.next()
     sco.page.screenshot(path=str(ARTIFACTS / "player-results.png"), full_page=True)
-    assert (ARTIFACTS / "player-results.png").stat().st_size > 0
+    for name in ["player-lesson", "player-results"] + list(shots.values()):
+        assert (ARTIFACTS / f"{name}.png").stat().st_size > 0

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
+from builder.formats._scorm import SUSPEND_MAX_12
+
 from .conftest import ARTIFACTS, Launch, Sco, Site, resume_data
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser-runtime")]
@@ -356,11 +358,14 @@ def test_suspend_data_of_the_largest_set_fits_scorm12(launch: Launch, site: Site
     sco.close()
     sent = sco.sent("cmi.suspend_data")
     longest = max(len(s) for s in sent)
-    assert longest <= 4096
+    bound = site.bound  # what the builder checks every set against
+    assert longest <= bound <= SUSPEND_MAX_12
+    assert bound - longest <= 8  # the bound is tight, so a set it accepts really fits (seed and attempt may be shorter)
     assert all(len(v) <= 255 for v in sco.sent("cmi.core.lesson_location"))
     assert len(sco.cmi()["interactions"]) == len(answers)
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "suspend_data.txt").write_text(f"{site.largest} {len(answers)} items: {longest} characters\n")
+    (ARTIFACTS / "suspend_data.txt").write_text(
+        f"{site.largest} {len(answers)} items: {longest} characters (bound {bound}, limit {SUSPEND_MAX_12})\n")
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -375,6 +380,28 @@ def test_preview_mode_without_an_lms(page: Page, site: Site, version: str) -> No
     page.check("#o-b")
     page.click("form button[type=submit]")
     assert page.is_visible(".feedback .verdict.ok")
+
+
+@pytest.mark.parametrize(("version", "where"), [("1.2", {"nest": 3}), ("2004", {"nest": 3}), ("2004", {"popup": True})])
+def test_api_is_found_through_parent_frames_and_the_opener(launch: Launch, version: str, where: dict[str, Any]) -> None:
+    sco = launch(version, **where)
+    assert not sco.frame.is_visible("#preview")
+    assert sco.calls()[0][0] in ("LMSInitialize", "Initialize") and sco.calls()[0][3] == "true"
+    sco.go_to_assessment()
+    answers = [attempt_one(sco, True)]
+    check_interactions(sco, answers)
+    sco.close()
+    assert finishes(sco) == 1
+
+
+@pytest.mark.parametrize(("nest", "found"), [(8, True), (9, False)])
+def test_api_search_stops_after_ten_windows(launch: Launch, nest: int, found: bool) -> None:
+    """The climb is bounded so that a broken frame chain cannot hang the SCO: past it, preview mode.
+
+    The SCO's window and nine above it are searched; with nine wrappers the harness is the eleventh."""
+    sco = launch("1.2", nest=nest)
+    assert sco.frame.is_visible("#preview") is not found
+    assert bool(sco.calls()) is found
 
 
 def test_hostile_content_never_runs(launch: Launch) -> None:

@@ -14,7 +14,7 @@ from browser.projects import FORMATS, MINIMAL, REPO, VALIDATE, build, course_of,
 from lxml import etree
 
 from builder import pipeline
-from builder.formats._scorm import content, package_files, script_json
+from builder.formats._scorm import FILL_IN_MAX, SUSPEND_MAX_12, content, package_files, script_json, suspend_bound
 from builder.i18n import load_catalogue
 from builder.themes import load_theme
 
@@ -193,3 +193,38 @@ def test_player_speaks_the_programme_language(minimal: Path) -> None:
     data = json.loads(page.split('id="content">', 1)[1].split("</script>", 1)[0])
     assert data["strings"]["true"] == "Verdadero" and data["decimal"] == ","
     assert data["items"][2]["options"][0]["html"] == "Verdadero"  # true/false labels come from the catalogue
+
+
+def _fill_ins(n: int, answer: str) -> str:
+    return "".join(f"""    - id: TST-F{k}
+      type: fill_in
+      outcomes: [TST-1]
+      prompt: Type it.
+      answers: [{answer}]
+      feedback_correct: Yes.
+      feedback_incorrect: No.
+""" for k in range(n))
+
+
+def test_answers_nobody_can_type_and_oversized_saved_progress_are_errors(minimal: Path) -> None:
+    f = minimal / "sets" / "tst.yaml"
+    original = f.read_text(encoding="utf-8")
+    theme = load_theme("default")
+    f.write_text(original.replace("portfolio:", _fill_ins(1, "x" * (FILL_IN_MAX + 1)) + "portfolio:"), encoding="utf-8")
+    course = course_of(minimal)
+    _, diags = package_files(course, course.sets[0], theme, "2004")
+    assert [d.code for d in diags] == ["scorm-fill-in"] and "TST-F0" in diags[0].message
+    assert diags[0].loc.path.endswith("tst.yaml") and diags[0].loc.line > 1  # at the item, not the file's top
+    # 1.2 keeps 4096 characters; every typed answer may take 3 per character
+    many = SUSPEND_MAX_12 // (3 * FILL_IN_MAX) + 1
+    f.write_text(original.replace("portfolio:", _fill_ins(many, "cutter") + "portfolio:"), encoding="utf-8")
+    course = course_of(minimal)
+    assert suspend_bound(course.sets[0]) > SUSPEND_MAX_12
+    assert [d.code for d in package_files(course, course.sets[0], theme, "1.2")[1]] == ["scorm-suspend"]
+    assert package_files(course, course.sets[0], theme, "2004")[1] == []  # 64000 characters in 2004
+
+
+def test_every_bundled_set_fits_scorm12_suspend_data(curricula: list[Path]) -> None:
+    bounds = {s.code: suspend_bound(s) for root in curricula for s in course_of(root).sets}
+    assert bounds["TST"] == len("c1|zzzzzz|9999|1|") + 1 + 3 + 1 + 3 * FILL_IN_MAX + 3 + 3 + 5
+    assert all(b <= SUSPEND_MAX_12 for b in bounds.values()), bounds

@@ -335,6 +335,11 @@
       return lockable(group(t('match'), rows), function () {
         var value = it.sources.map(function (_, k) { return $('m-' + k).value || '-'; }).join('');
         return value.indexOf('-') >= 0 ? '' : value;
+      }, function (value) {  // next to each wrong match, the right one
+        it.sources.forEach(function (_, k) {
+          var right = it.correct[k], text = it.options.filter(function (o) { return o.key === right; })[0].text;
+          if (value.charAt(k) !== right) rows[k].firstChild.appendChild(el('span', { class: 'tag', text: t('right_is', { answer: text }) }));
+        });
       });
     },
     ordering: function (it, r, rand) {
@@ -368,7 +373,12 @@
         said.textContent = t('moved', { step: byKey[key].text, n: j + 1, total: seq.length });
       }
       paint();
-      return lockable(group(t('order'), [list, said]), function () { return seq.join(''); });
+      return lockable(group(t('order'), [list, said]), function () { return seq.join(''); }, function () {
+        seq.forEach(function (key, k) {  // each step out of place says where it belongs
+          var at = it.correct.indexOf(key);
+          if (at !== k) list.children[k].firstChild.appendChild(el('span', { class: 'tag', text: t('right_position', { n: at + 1 }) }));
+        });
+      });
     }
   };
 
