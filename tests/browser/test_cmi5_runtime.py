@@ -65,18 +65,34 @@ class Lrs:
         """Prepare a session as an LMS does before launching, and return the launch URL."""
         key = uuid.uuid4().hex
         self.tokens[key] = uuid.uuid4().hex
-        template = {"contextActivities": {"grouping": [{"id": data.pop("publisherId")}]},
-                    "extensions": {SESSION: session}}
+        template = {
+            "contextActivities": {"grouping": [{"id": data.pop("publisherId")}]},
+            "extensions": {SESSION: session},
+        }
         self.state[(activity_id, _agent(json.dumps(ACTOR)), registration, "LMS.LaunchData")] = {
-            "contextTemplate": template, **data}
+            "contextTemplate": template,
+            **data,
+        }
         context = json.loads(json.dumps(template))
         context["registration"] = registration
         context["contextActivities"]["category"] = [CATEGORY]
-        self.statements.append({"id": str(uuid.uuid4()), "actor": ACTOR, "verb": {"id": VERBS + "launched"},
-                                "object": {"id": activity_id}, "context": context,
-                                "timestamp": "2026-01-01T00:00:00.000Z"})
-        query = {"endpoint": f"{self.url}/xapi/", "fetch": f"{self.url}/fetch?k={key}", "actor": json.dumps(ACTOR),
-                 "registration": registration, "activityId": activity_id}
+        self.statements.append(
+            {
+                "id": str(uuid.uuid4()),
+                "actor": ACTOR,
+                "verb": {"id": VERBS + "launched"},
+                "object": {"id": activity_id},
+                "context": context,
+                "timestamp": "2026-01-01T00:00:00.000Z",
+            }
+        )
+        query = {
+            "endpoint": f"{self.url}/xapi/",
+            "fetch": f"{self.url}/fetch?k={key}",
+            "actor": json.dumps(ACTOR),
+            "registration": registration,
+            "activityId": activity_id,
+        }
         return f"{au_url}?{urlencode(query)}"
 
     def session(self, session: str) -> list[dict[str, Any]]:
@@ -190,8 +206,12 @@ def au(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Au]:
     node = etree.parse(str(root / "cmi5.xml")).find("c:au", ns)
     assert node is not None
     server, url = _serve(functools.partial(_Quiet, directory=str(root)))
-    yield Au(f"{url}/{node.findtext('c:url', namespaces=ns)}", node.get("id", ""),
-             float(node.get("masteryScore", "")), node.get("moveOn", ""))
+    yield Au(
+        f"{url}/{node.findtext('c:url', namespaces=ns)}",
+        node.get("id", ""),
+        float(node.get("masteryScore", "")),
+        node.get("moveOn", ""),
+    )
     server.shutdown()
     server.server_close()
 
@@ -213,8 +233,13 @@ class Session:
         self.id = str(uuid.uuid4())
         self.page, self.lrs = page, lrs
         self.activity_id = "https://lms.example.org/activities/" + registration[:8] + "/au-1"
-        data = {"publisherId": au.au_id, "launchMode": "Normal", "masteryScore": au.mastery, "moveOn": au.move_on,
-                **launch_data}
+        data = {
+            "publisherId": au.au_id,
+            "launchMode": "Normal",
+            "masteryScore": au.mastery,
+            "moveOn": au.move_on,
+            **launch_data,
+        }
         page.goto(lrs.launch(au.url, self.activity_id, registration, self.id, data))
         page.wait_for_selector("#screen h2")
         self.sco = Sco(page, "cmi5", page.main_frame)

@@ -75,9 +75,11 @@ def test_structure_carries_the_sets_values(packages: list[tuple[Course, dict[str
             ids = [au.get("id"), root.find("c:course", NS).get("id")]  # type: ignore[union-attr]
             objectives = root.findall("c:objectives/c:objective", NS)
             ids += [o.get("id") for o in objectives]
-            assert len(set(ids)) == len(ids) and all(re.fullmatch(r"urn:coursepack:[a-z0-9-]+:\S+", str(i)) for i in ids)
+            assert len(set(ids)) == len(ids)
+            assert all(re.fullmatch(r"urn:coursepack:[a-z0-9-]+:\S+", str(i)) for i in ids)
             assert [o.findtext("c:title/c:langstring", namespaces=NS) for o in objectives] == [
-                o.id for o in cset.outcomes]
+                o.id for o in cset.outcomes
+            ]
             refs = [r.get("idref") for r in au.findall("c:objectives/c:objective", NS)]
             assert refs == [o.get("id") for o in objectives]
 
@@ -101,9 +103,10 @@ def test_au_is_the_player_with_the_cmi5_adapter(packages: list[tuple[Course, dic
 
 
 def test_allow_connect_replaces_a_connect_directive_and_leaves_pages_without_policy() -> None:
-    page = '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; connect-src \'self\'">'
+    page = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; connect-src 'self'\">"
     assert allow_connect(page) == (
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; connect-src http: https:">')
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; connect-src http: https:">'
+    )
     assert allow_connect("<p>no policy</p>") == "<p>no policy</p>"
 
 
