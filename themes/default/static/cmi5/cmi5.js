@@ -43,8 +43,8 @@
       fill: function (t, lang) { return (t.charAt(0) === '{' ? '{lang=' + lang + '}' : '') + t; },
       fillPattern: function (answer, cs) { return '{case_matters=' + (cs ? 'true' : 'false') + '}' + answer; },
       passMark: function () {
-        var m = self.launchData.masteryScore;
-        return typeof m === 'number' ? Math.round(m * 10000) / 100 : null;
+        var m = self.mastery();
+        return m === null ? null : Math.round(m * 10000) / 100;
       },
       result: function (lms, pct, passed) { lms.judge(pct, passed); },
       // cmi5 has no run-time objectives: outcomes are objectives in cmi5.xml, answers carry the item
@@ -63,6 +63,7 @@
     this.data = {};  // the player's data model, for this session only
     this.reported = 0;  // interactions already sent as "answered"
     this.verdict = null;
+    this.judgedThisSession = false;
     this.queue = [];  // statements not yet accepted by the LRS, oldest first
     this.sending = null;
     this.stateDirty = false;
@@ -107,16 +108,16 @@
     });
   };
 
-  // The fetch URL gives its token once per launch; a reload of the same launch finds it in sessionStorage.
+  // The fetch URL answers once per launch. A reload gets an error and runs as a preview, which is right:
+  // pagehide has sent "terminated", so the LMS accepts nothing more for this session.
   LMS.prototype.authToken = function (fetchUrl) {
-    var key = 'cmi5-token ' + fetchUrl, token = null;
-    try { token = sessionStorage.getItem(key); } catch (e) { /* storage disabled */ }
-    if (token) return token;
     var got = this.syncRequest('POST', fetchUrl);
-    token = got.status === 200 && got.body && got.body['auth-token'];
-    if (!token) return null;
-    try { sessionStorage.setItem(key, token); } catch (e) { /* storage disabled */ }
-    return token;
+    return (got.status === 200 && got.body && got.body['auth-token']) || null;
+  };
+  // The LMS's pass mark, a decimal 0-1, or null when it gave none.
+  LMS.prototype.mastery = function () {
+    var m = parseFloat(this.launchData.masteryScore);
+    return isNaN(m) ? null : m;
   };
 
   // ---------------------------------------------------------------- session
@@ -286,8 +287,8 @@
 
   // The attempt's verdict as passed/failed (score against masteryScore) and, once per registration, completed.
   LMS.prototype.report = function (pct, passed, ms) {
-    var b = this.bookmark, mastery = this.launchData.masteryScore, scaled = Math.round(pct * 100) / 10000;
-    if (typeof mastery === 'number') passed = scaled >= mastery;  // the LMS's mark rules, not the package's
+    var b = this.bookmark, mastery = this.mastery(), scaled = Math.round(pct * 100) / 10000;
+    if (mastery !== null) passed = scaled >= mastery;  // the LMS's mark rules, not the package's
     if (!b.passed) {
       if (this.judgedThisSession) {  // cmi5 allows one of passed/failed per session: the next one reports it
         b.pending = { pct: pct, passed: passed, ms: ms };
@@ -296,7 +297,7 @@
         b.passed = passed;
         // cmi5 wants an integer raw score; rounding down never shows a pass mark the scaled score missed
         this.send(this.statement(passed ? 'passed' : 'failed', {
-          defined: true, mastery: typeof mastery === 'number' ? mastery : undefined,
+          defined: true, mastery: mastery === null ? undefined : mastery,
           result: { score: { scaled: scaled, raw: Math.floor(pct + 1e-9), min: 0, max: 100 }, success: passed,
             duration: duration(ms) }
         }));
