@@ -15,6 +15,7 @@ _MODULES = {
     "moodle_xml": ("moodle_xml", "MoodleXml"),
     "competency_csv": ("competency_csv", "CompetencyCsv"),
     "cmi5": ("cmi5", "Cmi5"),
+    "web": ("web", "Web"),
 }
 DEFAULT = ("scorm12", "scorm2004", "pdf", "moodle_xml", "competency_csv", "cmi5")
 

@@ -209,10 +209,15 @@ def _add_item(minimal: Path, block: str) -> Course:
     return _course(minimal)
 
 
+def _multi(minimal: Path, count: int, right: int) -> Course:
+    choices = "".join(f"        - {{text: Choice {i}, correct: {str(i < right).lower()}, feedback: F}}\n"
+                      for i in range(count))
+    return _add_item(minimal, "    - id: TST-Q9\n      type: multiple_choice\n      outcomes: [TST-1]\n"
+                              "      prompt: Pick some.\n      choices:\n" + choices)
+
+
 def test_eleven_right_choices_are_left_out_with_a_warning(minimal: Path) -> None:
-    choices = "".join(f"        - {{text: Choice {i}, correct: {'true' if i < 11 else 'false'}, feedback: F}}\n" for i in range(12))
-    course = _add_item(minimal, "    - id: TST-Q9\n      type: multiple_choice\n      outcomes: [TST-1]\n"
-                                "      prompt: Pick eleven.\n      choices:\n" + choices)
+    course = _multi(minimal, 12, 11)
     s = course.sets[0]
     ids = [_text(q, "idnumber") for _, q in read_bank(question_bank(course, s))]
     assert "TST-Q9" not in ids and "TST-Q2" in ids
@@ -222,10 +227,7 @@ def test_eleven_right_choices_are_left_out_with_a_warning(minimal: Path) -> None
 
 @pytest.mark.parametrize(("count", "cost"), [(26, "0"), (15, "-5"), (7, "-25")])
 def test_many_wrong_choices_cost_at_most_the_credit(minimal: Path, count: int, cost: str) -> None:
-    choices = "".join(f"        - {{text: Choice {i}, correct: {'true' if i < 3 else 'false'}, feedback: F}}\n"
-                      for i in range(count))
-    course = _add_item(minimal, "    - id: TST-Q9\n      type: multiple_choice\n      outcomes: [TST-1]\n"
-                                "      prompt: Pick three.\n      choices:\n" + choices)
+    course = _multi(minimal, count, 3)
     bank = {_text(q, "idnumber"): q for _, q in read_bank(question_bank(course, course.sets[0]))}
     fractions = [a.get("fraction") for a in bank["TST-Q9"].findall("answer")]
     # past 20 wrong answers even Moodle's smallest step (5%) each would take more than the credit away

@@ -1,0 +1,99 @@
+"""The plain web export in a real browser: served over HTTP, no LMS, every request answered, axe-clean."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
+
+import pytest
+from playwright.sync_api import Page
+
+from builder.check import check_curriculum
+from builder.pipeline import build
+
+from .conftest import ARTIFACTS, _Quiet, run_axe
+from .projects import MINIMAL, REPO
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser-web")]
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """dist/web of the bundled curriculum when it checks clean (else of the minimal project), over HTTP."""
+    sources, _ = check_curriculum(REPO / "curriculum", base=REPO)
+    project = REPO / "curriculum" if sources is not None else MINIMAL
+    dist = tmp_path_factory.mktemp("web") / "dist"
+    result = build(project, dist, ["web"], workers=1, cache_dir=dist.parent / "cache")
+    assert result.ok, [d.render() for d in result.diagnostics]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(dist / "web")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def watched(page: Page) -> Iterator[Page]:
+    """The page, failing the test on any console error, failed request or HTTP error status."""
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    yield page
+    assert not problems, problems
+
+
+def test_index_lists_every_set_and_passes_axe(watched: Page, web: str) -> None:
+    watched.goto(f"{web}/index.html")
+    links = watched.eval_on_selector_all("#sets h2 a", "as => as.map(a => a.getAttribute('href'))")
+    assert links and all(h.endswith("/index.html") for h in links)
+    assert watched.evaluate("getComputedStyle(document.querySelector('.top')).backgroundColor") != "rgba(0, 0, 0, 0)"
+    violations = run_axe(watched.main_frame)
+    assert not violations, violations
+    ARTIFACTS.mkdir(exist_ok=True)
+    watched.screenshot(path=str(ARTIFACTS / "web-index.png"), full_page=False)
+
+
+def test_a_set_plays_in_preview_mode(watched: Page, web: str) -> None:
+    watched.goto(f"{web}/index.html")
+    watched.click("#sets h2 a >> nth=0")
+    watched.wait_for_selector("#screen h2")
+    # no LMS: the player says nothing is saved, and keeps working
+    assert watched.is_visible("#preview")
+    first = watched.inner_text("#screen h2")
+    watched.click("#next")
+    assert watched.inner_text("#screen h2") != first
+    watched.click("#toc li:nth-last-child(2) button")  # the assessment
+    watched.click("#screen button.primary")
+    watched.wait_for_selector("form[data-item]")
+    watched.click("form button[type=submit]")  # checked without an answer: the reminder, no crash
+    _answer_anything(watched)
+    watched.click("form button[type=submit]")
+    watched.wait_for_selector(".feedback .verdict")
+    assert watched.inner_text("#save") == ""  # nothing claims to be saved
+    violations = run_axe(watched.main_frame)
+    assert not violations, violations
+    ARTIFACTS.mkdir(exist_ok=True)
+    watched.screenshot(path=str(ARTIFACTS / "web-set.png"), full_page=False)
+
+
+def test_every_set_page_loads_its_files(watched: Page, web: str) -> None:
+    watched.goto(f"{web}/index.html")
+    links = watched.eval_on_selector_all("#sets h2 a", "as => as.map(a => a.href)")
+    for href in links:
+        watched.goto(href)
+        watched.wait_for_selector("#screen h2")
+        assert watched.is_visible("#preview"), href
+
+
+def _answer_anything(page: Page) -> None:
+    """Give the current question some answer, whatever its type (an ordering always has one)."""
+    form = "form[data-item] "
+    if page.locator(form + "input[type=text]").count():
+        page.fill(form + "input[type=text]", "an answer")
+    elif page.locator(form + "input[type=radio], " + form + "input[type=checkbox]").count():
+        page.locator(form + "input[type=radio], " + form + "input[type=checkbox]").first.check()
+    for k in range(page.locator(form + "select").count()):
+        page.locator(form + "select").nth(k).select_option(index=1)
