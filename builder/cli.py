@@ -128,6 +128,7 @@ def _split(value: str | None) -> list[str]:
 @click.option("--theme", default=None, help="Theme name or folder (default: the program's theme).")
 @click.option("--force", is_flag=True, help="Rebuild every output, ignoring the cache.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Worker processes (default: cores).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no summary table; problems and the last line only.")
 @STRICT
 @DEBUG
 def build(
@@ -139,6 +140,7 @@ def build(
     theme: str | None,
     force: bool,
     jobs: int | None,
+    quiet: bool,
     strict: bool,
     debug: bool,
 ) -> None:
@@ -154,19 +156,33 @@ def build(
     def run() -> int:
         if not directory.is_dir():
             raise click.UsageError(f"{directory} is not a folder")
+        from rich.console import Console
+
+        from .build_view import BarProgress, PlainProgress, QuietProgress, summary
+
         started = time.perf_counter()
+        console = Console(stderr=True, highlight=False)
+        view: BarProgress | PlainProgress
+        if quiet:
+            view = QuietProgress(sys.stderr)
+        elif console.is_terminal:
+            view = BarProgress(console)
+        else:
+            view = PlainProgress(sys.stderr)
         try:
-            result = pipeline.build(
-                directory,
-                out,
-                names,
-                _split(set_) or None,
-                Options(paper=paper),
-                theme,
-                strict,
-                force=force,
-                workers=jobs,
-            )
+            with view:
+                result = pipeline.build(
+                    directory,
+                    out,
+                    names,
+                    _split(set_) or None,
+                    Options(paper=paper),
+                    theme,
+                    strict,
+                    force=force,
+                    workers=jobs,
+                    progress=view,
+                )
         except OSError as exc:
             click.echo(
                 f"error: cannot write {exc.filename or out}: {exc.strerror}; the previous {out}/ is unchanged", err=True
@@ -182,6 +198,8 @@ def build(
                 f"({len(result.written)} file(s), {time.perf_counter() - started:.2f} s; --force rebuilds)"
             )
             return EXIT_OK
+        if not quiet:
+            summary(result.written, out, result.jobs, result.seconds, console)
         click.echo(
             f"built {len(result.written)} file(s) from {len(result.jobs)} job(s) "
             f"({len(result.rebuilt)} rebuilt, {len(result.jobs) - len(result.rebuilt)} from cache) "

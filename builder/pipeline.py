@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from . import fingerprint, formats
 from .cache import Cache, job_key, theme_digest
@@ -29,12 +29,25 @@ if TYPE_CHECKING:
 _COST = {"pdf": 10, "scorm12": 2, "scorm2004": 2}
 
 
+class Progress(Protocol):
+    """What a build tells its caller as it goes (the CLI draws bars or prints lines from it)."""
+
+    def planned(self, jobs: list[Job]) -> None: ...
+
+    def finished(self, job: Job, status: str, seconds: float) -> None:
+        """status is "cached" or "built"; seconds is the job's own work time."""
+
+
+JobOutcome = tuple[list[str], list[Diagnostic], float]
+
+
 @dataclass
 class BuildResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)
     rebuilt: list[Job] = field(default_factory=list)
+    seconds: dict[Job, float] = field(default_factory=dict)  # work time of each rebuilt job
     timings: dict[str, float] = field(default_factory=dict)
     published: bool = False
     up_to_date: bool = False  # nothing changed since the last build: dist/ left as it was
@@ -54,14 +67,13 @@ def plan(course: Course, format_names: list[str], set_codes: list[str] | None) -
     return jobs
 
 
-def run_job(
-    course: Course, job: Job, theme: Theme, folder: Path, options: Options
-) -> tuple[list[str], list[Diagnostic]]:
+def run_job(course: Course, job: Job, theme: Theme, folder: Path, options: Options) -> JobOutcome:
     """One job into its format's staging folder; runs in a worker process."""
+    start = time.perf_counter()
     fmt = formats.get(job.format)
     out = OutDir(folder)
     diags = fmt.write(course, job, theme, out, options)
-    return list(out.written), diags
+    return list(out.written), diags, time.perf_counter() - start
 
 
 def default_workers() -> int:
@@ -79,6 +91,7 @@ def build(
     force: bool = False,
     workers: int | None = None,
     cache_dir: Path | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
     options = options or Options()
     result = BuildResult()
@@ -131,6 +144,8 @@ def build(
         result.diagnostics.append(error("theme", str(exc), sources.program_doc.loc(("theme",))))
         return result
     result.jobs = plan(course, format_names, set_codes)
+    if progress:
+        progress.planned(result.jobs)
     cache = Cache(cache_root)
     staging = Staging(dist)
     try:
@@ -151,13 +166,16 @@ def build(
             if cached is not None:
                 cache.restore(key, cached, staging.root / fmt.folder)
                 result.written += [f"{fmt.folder}/{rel}" for rel in cached]
+                if progress:
+                    progress.finished(job, "cached", 0.0)
             else:
                 todo.append((job, key))
         result.timings["cache lookup"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        outcomes = _run(course, todo, theme, staging.root, options, workers or default_workers())
+        outcomes = _run(course, todo, theme, staging.root, options, workers or default_workers(), progress)
         result.timings["write"] = time.perf_counter() - clock
-        for (job, key), (written, job_diags) in zip(todo, outcomes, strict=True):
+        for (job, key), (written, job_diags, seconds) in zip(todo, outcomes, strict=True):
+            result.seconds[job] = seconds
             fmt = formats.get(job.format)
             result.diagnostics += job_diags
             result.written += [f"{fmt.folder}/{rel}" for rel in written]
@@ -189,17 +207,32 @@ def build(
 
 
 def _run(
-    course: Course, todo: list[tuple[Job, str]], theme: Theme, staging: Path, options: Options, workers: int
-) -> list[tuple[list[str], list[Diagnostic]]]:
+    course: Course,
+    todo: list[tuple[Job, str]],
+    theme: Theme,
+    staging: Path,
+    options: Options,
+    workers: int,
+    progress: Progress | None,
+) -> list[JobOutcome]:
     def folder(job: Job) -> Path:
         return staging / formats.get(job.format).folder
 
+    def done(job: Job, outcome: JobOutcome) -> JobOutcome:
+        if progress:
+            progress.finished(job, "built", outcome[2])
+        return outcome
+
     if workers <= 1 or len(todo) <= 1:
-        return [run_job(course, job, theme, folder(job), options) for job, _ in todo]
+        return [done(job, run_job(course, job, theme, folder(job), options)) for job, _ in todo]
     order = sorted(range(len(todo)), key=lambda i: -_COST.get(todo[i][0].format, 1))
-    results: dict[int, Future[tuple[list[str], list[Diagnostic]]]] = {}
+    results: dict[Future[JobOutcome], int] = {}
     with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
         for i in order:
             job = todo[i][0]
-            results[i] = pool.submit(run_job, course, job, theme, folder(job), options)
-        return [results[i].result() for i in range(len(todo))]
+            results[pool.submit(run_job, course, job, theme, folder(job), options)] = i
+        finished: dict[int, JobOutcome] = {}
+        for future in as_completed(results):
+            i = results[future]
+            finished[i] = done(todo[i][0], future.result())
+        return [finished[i] for i in range(len(todo))]

@@ -1,0 +1,154 @@
+"""Build orchestration benchmark (issue 9): prints ratios measured in one run. Not a test.
+
+    .venv/bin/python bench/build_bench.py [--catalog 50,200] [--catalog-formats LIST] [--skip-catalog]
+
+On a private copy of the bundled curriculum, with a fresh cache and 2 workers:
+  cold      a full build of every default format (`--force`)
+  bare      the sum of bare WeasyPrint renders of the same guide and handbook HTML, one after another
+  no-op     the same build again (in this process, and as a whole `coursepack build` process)
+  edit      one lesson of one set changed: which outputs were rebuilt, and the time
+Then synthetic catalogues (bench/gen_catalog.py) built in a child process each: time and peak RSS
+of the whole process tree (parent and workers, sampled from /proc), to show linear growth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from weasyprint import HTML
+
+from builder import formats, pipeline
+from builder.check import check_curriculum
+from builder.course import resolve
+from builder.formats import pdf
+from builder.formats.base import Options
+from builder.themes import load_theme
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+from gen_catalog import generate  # noqa: E402
+
+
+def _build(root: Path, dist: Path, cache: Path, force: bool = False) -> tuple[float, pipeline.BuildResult]:
+    start = time.perf_counter()
+    result = pipeline.build(root, dist, list(formats.DEFAULT), force=force, workers=2, cache_dir=cache)
+    if not result.ok:
+        raise SystemExit("\n".join(d.render() for d in result.diagnostics))
+    return time.perf_counter() - start, result
+
+
+def _bare_pdf_seconds(root: Path) -> float:
+    sources, _ = check_curriculum(root, base=root)
+    assert sources is not None
+    course, theme = resolve(sources), load_theme("default")
+    htmls = [pdf.prepare(course, job.set_code, theme, Options()).html for job in pdf.Pdf().jobs(course)]
+    start = time.perf_counter()
+    for html in htmls:
+        HTML(string=html).write_pdf(**pdf.RENDER_OPTIONS)
+    return time.perf_counter() - start
+
+
+def _edit_one_lesson(root: Path) -> str:
+    target = root / "sets" / "tec.yaml"
+    text = target.read_text(encoding="utf-8")
+    marker = "    body: |\n"
+    at = text.index(marker) + len(marker)
+    target.write_text(text[:at] + "      A sentence added by the benchmark.\n\n" + text[at:], encoding="utf-8")
+    return "TEC"
+
+
+def _tree_rss_kib(pid: int) -> int:
+    """RSS of a process and all its descendants, from /proc."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            total += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
+
+
+def _catalog_run(count: int, fmts: str, work: Path) -> tuple[float, float]:
+    root = work / f"catalog{count}"
+    generate(count, root)
+    cmd = [str(REPO / ".venv/bin/coursepack"), "build", str(root), "--out", str(work / f"dist{count}"), "--force"]
+    cmd += ["--format", fmts, "-j", "2"]
+    start, peak = time.perf_counter(), 0
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_kib(proc.pid))
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"catalogue of {count} failed:\n{proc.stderr.read() if proc.stderr else ''}")
+    return elapsed, peak / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--catalog", default="50,200", help="catalogue sizes to build")
+    parser.add_argument(
+        "--catalog-formats",
+        default="scorm12,scorm2004,cmi5,moodle_xml,competency_csv,pdf",
+        help="formats for the catalogue builds",
+    )
+    parser.add_argument("--skip-catalog", action="store_true")
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, formats {','.join(formats.DEFAULT)}")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        root = work / "curriculum"
+        shutil.copytree(REPO / "curriculum", root)
+        dist, cache = work / "dist", work / "cache"
+
+        cold, result = _build(root, dist, cache, force=True)
+        bare = _bare_pdf_seconds(root)
+        print(f"cold full build (2 workers): {cold:7.2f} s  {len(result.rebuilt)} outputs")
+        for stage, seconds in result.timings.items():
+            print(f"  stage {stage:<22} {seconds:7.3f} s")
+        print(f"bare WeasyPrint, same HTML:  {bare:7.2f} s  (sequential sum)")
+        print(f"  ratio cold / bare: {cold / bare:.2f}  (target <= 1.15)")
+
+        noop, again = _build(root, dist, cache)
+        assert again.up_to_date and not again.rebuilt
+        proc_start = time.perf_counter()
+        subprocess.run(
+            [str(REPO / ".venv/bin/coursepack"), "build", str(root), "--out", str(dist)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            cwd=work,
+        )
+        whole = time.perf_counter() - proc_start
+        print(f"no-op rebuild: {noop:.3f} s in-process, {whole:.3f} s as a whole process  (target <= 0.3 s)")
+
+        code = _edit_one_lesson(root)
+        edit, edited = _build(root, dist, cache)
+        labels = sorted(j.label for j in edited.rebuilt)
+        print(f"one-lesson edit in {code}: {edit:.2f} s, rebuilt {len(labels)}: {', '.join(labels)}")
+        print(f"  ratio edit / cold: {edit / cold:.3f}  (target <= {1 / 6:.3f})")
+
+        if args.skip_catalog:
+            return
+        rows = []
+        for count in [int(c) for c in args.catalog.split(",")]:
+            seconds, peak = _catalog_run(count, args.catalog_formats, work)
+            rows.append((count, seconds, peak))
+            print(f"catalogue {count:4d} sets: {seconds:7.1f} s  {seconds / count:.3f} s/set  peak RSS {peak:6.0f} MiB")
+        if len(rows) >= 2:
+            (n0, t0, m0), (n1, t1, m1) = rows[0], rows[-1]
+            print(f"  growth {n0}→{n1} sets (×{n1 / n0:.1f}): time ×{t1 / t0:.2f}, peak RSS ×{m1 / m0:.2f}")
+
+
+if __name__ == "__main__":
+    main()
