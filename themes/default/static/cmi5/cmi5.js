@@ -172,7 +172,7 @@
       id: uuid(),
       timestamp: opts.timestamp || new Date().toISOString(),
       actor: this.actor,
-      verb: { id: (opts.verbBase || VERBS) + verb, display: { 'en-US': verb } },
+      verb: { id: VERBS + verb, display: { 'en-US': verb } },
       object: opts.object || { objectType: 'Activity', id: this.activityId },
       context: ctx
     };
