@@ -14,6 +14,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic, SourceLoc, error, warning
 from .load import Document, KeyPath, load_file
+from .media import check_media
 from .model import CompetencySet, Program
 from .validate import validate
 
@@ -198,6 +199,7 @@ def _check_set(s: SetSource, root: Path) -> list[Diagnostic]:
                 )
     out += _check_pools(m, doc)
     out += _check_assets(m, doc, root)
+    out += check_media(m, doc, root)
     out += _check_glossary(m, doc)
     total = sum(it.points for it in m.assessment.items)
     taught = {o for lesson in m.lessons for o in lesson.outcomes}

@@ -69,6 +69,18 @@ def block(markdown: str) -> str:
     return sanitize(rendered).strip()
 
 
+def references(markdown: str) -> list[tuple[str, str, str]]:
+    """("image" | "link", target, alt text) for every image and link, in reading order."""
+    found: list[tuple[str, str, str]] = []
+    for block_token in _md().parse(markdown):
+        for tok in block_token.children or []:
+            if tok.type == "image":
+                found.append(("image", str(tok.attrGet("src") or ""), tok.content))
+            elif tok.type == "link_open":
+                found.append(("link", str(tok.attrGet("href") or ""), ""))
+    return found
+
+
 def inline(text: str) -> str:
     """Inline markdown (emphasis, code) to safe HTML with no block wrapper."""
     return sanitize(_md().renderInline(text)).strip()
