@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .diagnostics import Diagnostic
 from .fingerprint import code_digest
 
 if TYPE_CHECKING:
@@ -43,35 +44,36 @@ def job_key(course: Course, job: Job, fmt: Format, theme_hash: str, options: Opt
 
 
 class Cache:
-    """Files of one job stored under `.cache/coursepack/<key>/` next to a `files.json` list."""
+    """Files of one job stored under `.cache/coursepack/<key>/` next to `files.json`: their list and
+    the warnings the writer gave, so a cached output shows the same warnings as a fresh one."""
 
     def __init__(self, root: Path):
         self.root = root
 
-    def get(self, key: str) -> list[str] | None:
+    def get(self, key: str) -> tuple[list[str], list[Diagnostic]] | None:
         entry = self.root / key[:2] / key
         listing = entry / "files.json"
         if not listing.is_file():
             return None
         try:
-            files: list[str] = json.loads(listing.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
+            raw = json.loads(listing.read_text(encoding="utf-8"))
+            files = [str(f) for f in raw["files"]]
+            diags = [Diagnostic.from_json(d) for d in raw["diagnostics"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # unreadable or from an older layout: rebuild
         if not all((entry / "out" / f).is_file() for f in files):
             return None
-        return files
+        return files, diags
 
     def restore(self, key: str, files: list[str], target: Path) -> None:
         entry = self.root / key[:2] / key / "out"
         for rel in files:
             dst = target / rel
             dst.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(entry / rel, dst)
-            except OSError:
-                shutil.copyfile(entry / rel, dst)
+            # A copy, not a hard link: someone editing a file in dist/ must not edit the cache too.
+            shutil.copyfile(entry / rel, dst)
 
-    def put(self, key: str, files: list[str], source: Path) -> None:
+    def put(self, key: str, files: list[str], diags: list[Diagnostic], source: Path) -> None:
         """Store atomically: a half-written entry is never visible, so a crash cannot poison the cache."""
         final = self.root / key[:2] / key
         if final.exists():
@@ -83,7 +85,8 @@ class Cache:
                 dst = tmp / "out" / rel
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source / rel, dst)
-            (tmp / "files.json").write_text(json.dumps(sorted(files)), encoding="utf-8")
+            listing = {"files": sorted(files), "diagnostics": [d.to_json() for d in diags]}
+            (tmp / "files.json").write_text(json.dumps(listing), encoding="utf-8")
             os.replace(tmp, final)
         except OSError:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 
 class Severity(str, Enum):
@@ -38,6 +39,21 @@ class Diagnostic:
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.loc.path, self.loc.line, self.loc.col, self.code)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain data for caches: a build that skips work must still show the same warnings."""
+        return {
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            "loc": [self.loc.path, self.loc.line, self.loc.col],
+            "hint": self.hint,
+        }
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> Diagnostic:
+        path, line, col = raw["loc"]
+        return cls(Severity(raw["severity"]), raw["code"], raw["message"], SourceLoc(path, line, col), raw["hint"])
 
 
 def error(code: str, message: str, loc: SourceLoc, hint: str | None = None) -> Diagnostic:

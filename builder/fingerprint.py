@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .diagnostics import Diagnostic, Severity, SourceLoc
+from .diagnostics import Diagnostic
 
 RECORD = "last-build.json"
 
@@ -81,7 +81,7 @@ def read(cache_root: Path) -> BuildRecord | None:
             dist=raw["dist"],
             theme_files=tuple(raw["theme_files"]),
             outputs=tuple((str(a), str(b)) for a, b in raw["outputs"]),
-            diagnostics=tuple(_diagnostic(d) for d in raw["diagnostics"]),
+            diagnostics=tuple(Diagnostic.from_json(d) for d in raw["diagnostics"]),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None  # no record, or one from another version: just build
@@ -93,7 +93,7 @@ def write(cache_root: Path, record: BuildRecord) -> None:
         "dist": record.dist,
         "theme_files": list(record.theme_files),
         "outputs": [list(o) for o in record.outputs],
-        "diagnostics": [_plain(d) for d in record.diagnostics],
+        "diagnostics": [d.to_json() for d in record.diagnostics],
     }
     cache_root.mkdir(parents=True, exist_ok=True)
     tmp = cache_root / f".{RECORD}.tmp"
@@ -113,17 +113,3 @@ def unchanged(record: BuildRecord, root: Path, dist: Path, settings: dict[str, A
         return False
     return dist_listing(dist) == record.outputs
 
-
-def _plain(d: Diagnostic) -> dict[str, Any]:
-    return {
-        "severity": d.severity.value,
-        "code": d.code,
-        "message": d.message,
-        "loc": [d.loc.path, d.loc.line, d.loc.col],
-        "hint": d.hint,
-    }
-
-
-def _diagnostic(raw: dict[str, Any]) -> Diagnostic:
-    path, line, col = raw["loc"]
-    return Diagnostic(Severity(raw["severity"]), raw["code"], raw["message"], SourceLoc(path, line, col), raw["hint"])

@@ -164,8 +164,10 @@ def build(
             key = job_key(course, job, fmt, theme_hash, options)
             cached = None if force else cache.get(key)
             if cached is not None:
-                cache.restore(key, cached, staging.root / fmt.folder)
-                result.written += [f"{fmt.folder}/{rel}" for rel in cached]
+                files, job_diags = cached
+                cache.restore(key, files, staging.root / fmt.folder)
+                result.written += [f"{fmt.folder}/{rel}" for rel in files]
+                result.diagnostics += job_diags
                 if progress:
                     progress.finished(job, "cached", 0.0)
             else:
@@ -181,7 +183,7 @@ def build(
             result.written += [f"{fmt.folder}/{rel}" for rel in written]
             result.rebuilt.append(job)
             if not any(d.severity is Severity.ERROR for d in job_diags):
-                cache.put(key, written, staging.root / fmt.folder)
+                cache.put(key, written, job_diags, staging.root / fmt.folder)
         if any(d.severity is Severity.ERROR for d in result.diagnostics):
             staging.discard()
             return result

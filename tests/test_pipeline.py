@@ -190,3 +190,34 @@ def test_disk_full_or_read_only_is_a_clear_error(
 
 def test_registry_lists_every_format_module() -> None:
     assert {"moodle_xml", "competency_csv"} <= set(formats.available())
+
+
+def test_outputs_from_the_cache_repeat_their_writers_warnings(minimal: Path, tmp_path: Path) -> None:
+    # a matching item with two pairs: Moodle imports it but its editor refuses to save it (a warning)
+    f = minimal / "sets" / "tst.yaml"
+    text = f.read_text()
+    pair = '        - {left: "900", right: History}\n'
+    assert pair in text
+    text = text.replace(pair, "", 1)
+    f.write_text(text)
+    dist = tmp_path / "dist"
+    first = _build(minimal, dist, ["moodle_xml"])
+    warned = sorted(d.render() for d in first.diagnostics)
+    assert any("moodle-matching" in w for w in warned), warned
+    f.write_text(text + "# only a comment: the fingerprint misses, every job comes from the cache\n")
+    again = _build(minimal, dist, ["moodle_xml"])
+    assert again.rebuilt == [] and not again.up_to_date
+    assert sorted(d.render() for d in again.diagnostics) == warned
+
+
+def test_editing_dist_never_edits_the_cache(minimal: Path, tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    assert _build(minimal, dist).ok
+    f = minimal / "sets" / "tst.yaml"
+    f.write_text(f.read_text() + "# comment\n")
+    assert _build(minimal, dist).rebuilt == []  # restored from the cache
+    before = _snapshot(dist)
+    with (dist / "moodle" / "competencies.csv").open("a") as fh:
+        fh.write("hand edit")  # in place, as an editor might
+    f.write_text(f.read_text() + "# another\n")
+    assert _build(minimal, dist).rebuilt == [] and _snapshot(dist) == before
