@@ -17,7 +17,7 @@ _MODULES = {
     "cmi5": ("cmi5", "Cmi5"),
     "web": ("web", "Web"),
 }
-DEFAULT = ("scorm12", "scorm2004", "pdf", "moodle_xml", "competency_csv", "cmi5")
+DEFAULT = ("scorm12", "scorm2004", "cmi5", "pdf", "moodle_xml", "competency_csv", "web")
 
 
 def available() -> list[str]:
