@@ -314,6 +314,29 @@ def schema(kind: str) -> None:
 
 
 @cli.command()
+@DIR_ARG
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--theme", default=None, help="Theme name or folder (default: the program's theme).")
+@DEBUG
+def serve(directory: Path, port: int, host: str, theme: str | None, debug: bool) -> None:
+    """Preview every set in a SCORM 1.2 LMS simulator; rebuilds and reloads pages when files change."""
+
+    def run() -> int:
+        if not directory.is_dir():
+            raise click.UsageError(f"{directory} is not a folder")
+        from .serve import serve as serve_preview
+
+        try:
+            return serve_preview(directory, host, port, theme, lambda line: click.echo(line, err=True))
+        except OSError as exc:  # port taken, address not ours
+            click.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+            return EXIT_USAGE
+
+    _guard(debug, run)
+
+
+@cli.command()
 def version() -> None:
     """Print the coursepack version."""
     click.echo(f"coursepack {__version__}")

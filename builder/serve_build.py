@@ -1,0 +1,138 @@
+"""What `coursepack serve` builds: every set's SCORM 1.2 player files in a temp folder, PDF guides on demand.
+
+A rebuild never raises for content problems: they come back as diagnostics, and the last good
+build keeps being served until a new one succeeds.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .diagnostics import Diagnostic, Severity, SourceLoc, error
+
+if TYPE_CHECKING:
+    from .course import Course
+    from .themes import Theme
+
+# The simulator is a SCORM 1.2 LMS: the version Moodle supports fully.
+SCORM = "1.2"
+
+
+@dataclass(frozen=True)
+class SetEntry:
+    code: str
+    title: str
+    summary_html: str  # sanitised by course.py
+    lessons: int
+    items: int
+    mastery: float  # 0-100, what the simulator hands the SCO as cmi.student_data.mastery_score
+
+
+@dataclass(frozen=True)
+class Site:
+    """One good build: the files the server may send, by URL path, and what the pages list."""
+
+    folder: Path
+    files: dict[str, Path]
+    title: str
+    sets: tuple[SetEntry, ...]
+    warnings: tuple[Diagnostic, ...]
+    course: Course
+    theme: Theme
+
+    def entry(self, code: str) -> SetEntry | None:
+        return next((s for s in self.sets if s.code == code), None)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    site: Site | None  # None: the build failed
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def _failed(diags: list[Diagnostic]) -> bool:
+    return any(d.severity is Severity.ERROR for d in diags)
+
+
+def build_site(root: Path, theme_name: str | None, folder: Path) -> Outcome:
+    """Check, resolve and write each set's player under `folder/p/<CODE>/`."""
+    try:
+        return _build(root, theme_name, folder)
+    except Exception as exc:  # noqa: BLE001 - a bug in one rebuild must not stop the server
+        last = traceback.extract_tb(exc.__traceback__)[-1]
+        diag = error(
+            "internal",
+            f"{type(exc).__name__}: {exc}",
+            SourceLoc(last.filename, last.lineno or 1, 1),
+            "this is a bug in coursepack; please report it",
+        )
+        return Outcome(None, (diag,))
+
+
+def _build(root: Path, theme_name: str | None, folder: Path) -> Outcome:
+    from .check import check_curriculum
+    from .course import resolve
+    from .formats._scorm import mastery_percent, package_files
+    from .output import OutDir
+    from .themes import ThemeError, load_theme
+
+    sources, diags = check_curriculum(root)
+    if sources is None or _failed(diags):
+        return Outcome(None, tuple(diags))
+    course = resolve(sources)
+    try:
+        theme = load_theme(theme_name or course.program.theme)
+    except ThemeError as exc:
+        return Outcome(None, (*diags, error("theme", str(exc), sources.program_doc.loc(("theme",)))))
+    files: dict[str, Path] = {}
+    entries = []
+    for cset in course.sets:
+        package, package_diags = package_files(course, cset, theme, SCORM)
+        diags += package_diags
+        out = OutDir(folder / "p" / cset.code)
+        for rel, data in package.items():
+            files[f"/p/{cset.code}/{rel}"] = out.write_bytes(rel, data)
+        entries.append(
+            SetEntry(
+                cset.code, cset.title, cset.summary_html, len(cset.lessons), len(cset.items), mastery_percent(cset)
+            )
+        )
+    if _failed(diags):
+        return Outcome(None, tuple(diags))
+    site = Site(folder, files, course.program.title, tuple(entries), tuple(diags), course, theme)
+    return Outcome(site, tuple(diags))
+
+
+class PdfGuides:
+    """PDF guides rendered when first asked for, kept by content hash so an unchanged set is not redone."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._lock = threading.Lock()  # one render at a time: WeasyPrint is CPU-bound and 2 cores are shared
+        self._done: dict[str, Path] = {}
+
+    def get(self, site: Site, code: str) -> tuple[Path | None, list[Diagnostic]]:
+        from . import formats
+        from .cache import job_key, theme_digest
+        from .formats.base import Job, Options
+        from .output import OutDir
+
+        fmt = formats.get("pdf")
+        job = Job("pdf", code)
+        key = job_key(site.course, job, fmt, theme_digest(site.theme), Options())
+        with self._lock:
+            if key in self._done:
+                return self._done[key], []
+            target = self.folder / key[:16]
+            out = OutDir(target)
+            diags = fmt.write(site.course, job, site.theme, out, Options())
+            if _failed(diags) or not out.written:
+                shutil.rmtree(target, ignore_errors=True)
+                return None, diags
+            self._done[key] = out.path(out.written[0])
+            return self._done[key], diags

@@ -1,0 +1,161 @@
+"""The preview server's HTTP side: a fixed set of routes, and only files the server built or ships.
+
+No URL is ever joined onto a folder: player files are looked up by exact URL path in the build's
+own listing, so `..`, encoded or not, cannot reach anything else. Requests naming another host
+are refused too (DNS rebinding would otherwise let a web page read the preview).
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import re
+import socket
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+from .serve_pages import Pages, static_files
+
+if TYPE_CHECKING:
+    from .serve import App
+
+SIM = re.compile(r"/sim/([A-Z][A-Z0-9]*)/")
+PDF = re.compile(r"/pdf/([A-Z][A-Z0-9]*)\.pdf")
+HEARTBEAT_S = 15.0  # an idle event stream sends a comment this often, so a dead page is noticed
+# The player page sets its own, stricter policy in a <meta> tag; these are the server's own pages.
+PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+)
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def safe_path(target: str) -> str | None:
+    """The request's decoded path, or None when it tries to climb, hide a separator or a NUL."""
+    raw = urlsplit(target).path
+    path = unquote(raw)
+    if not path.startswith("/") or "\\" in path or "\x00" in path or "//" in path:
+        return None
+    if any(part in (".", "..") for part in raw.split("/") + path.split("/")):
+        return None
+    return path
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True  # a page's open event stream must not keep Ctrl-C waiting
+
+    def __init__(self, host: str, port: int, make_app: Callable[[int], App]):
+        self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        super().__init__((host, port), Handler)
+        self.app = make_app(self.server_address[1])
+        self.pages = Pages()
+        self.static = static_files(self.app.scorm_again)
+
+
+def make_server(host: str, port: int, make_app: Callable[[int], App]) -> Server:
+    return Server(host, port, make_app)
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: Server
+    server_version = "coursepack-serve"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+        pass  # one line per request would drown the rebuild messages
+
+    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        self._route(head=False)
+
+    def do_HEAD(self) -> None:  # noqa: N802 - the stdlib's name
+        self._route(head=True)
+
+    def _route(self, head: bool) -> None:
+        app, pages = self.server.app, self.server.pages
+        if not self._host_allowed():
+            return self._send(HTTPStatus.MISDIRECTED_REQUEST, b"wrong host\n", "text/plain", head)
+        path = safe_path(self.path)
+        if path is None:
+            return self._send(HTTPStatus.BAD_REQUEST, b"bad path\n", "text/plain", head)
+        status, site = app.state.current()
+        ready = app.scorm_again is not None
+        if path == "/":
+            return self._page(pages.programme(status, site, ready), head)
+        if path == "/__status":
+            return self._send(HTTPStatus.OK, json.dumps(status.as_json()).encode(), "application/json", head)
+        if path == "/favicon.ico":  # browsers ask for it; an empty answer keeps their consoles clean
+            return self._send(HTTPStatus.NO_CONTENT, b"", "image/x-icon", head)
+        if path == "/__events" and not head:
+            return self._events()
+        if path in self.server.static:
+            return self._file(self.server.static[path], head)
+        if site is None:
+            return self._page(pages.message(status, "No build yet", "Fix the errors shown to see the sets."), head,
+                              HTTPStatus.SERVICE_UNAVAILABLE)
+        if path in site.files:
+            return self._file(site.files[path], head)
+        if (m := SIM.fullmatch(path)) and (entry := site.entry(m[1])):
+            return self._page(pages.simulator(status, entry, ready), head)
+        if (m := PDF.fullmatch(path)) and site.entry(m[1]):
+            pdf, diags = app.pdfs.get(site, m[1])
+            if pdf is None:
+                return self._page(pages.failure(status, f"{m[1]} PDF guide", diags), head,
+                                  HTTPStatus.INTERNAL_SERVER_ERROR)
+            return self._file(pdf, head)
+        return self._page(pages.message(status, "Not found", f"Nothing is served at {path}."), head,
+                          HTTPStatus.NOT_FOUND)
+
+    def _host_allowed(self) -> bool:
+        host = self.headers.get("Host")
+        bound = self.server.app.host
+        if host is None or bound not in LOOPBACK:
+            return True
+        port = self.server.app.port
+        return host in {f"{name}:{port}" for name in ("127.0.0.1", "localhost", "[::1]")}
+
+    def _page(self, html: str, head: bool, code: HTTPStatus = HTTPStatus.OK) -> None:
+        self._send(code, html.encode("utf-8"), "text/html; charset=utf-8", head, {"Content-Security-Policy": PAGE_CSP})
+
+    def _file(self, path: Any, head: bool) -> None:
+        try:
+            data = path.read_bytes()
+        except OSError:  # a build folder removed between lookup and read: the page reloads soon
+            return self._send(HTTPStatus.NOT_FOUND, b"gone\n", "text/plain", head)
+        ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if ctype.startswith("text/") or ctype in ("application/javascript", "application/json"):
+            ctype += "; charset=utf-8"
+        self._send(HTTPStatus.OK, data, ctype, head)
+
+    def _send(self, code: HTTPStatus, body: bytes, ctype: str, head: bool, extra: dict[str, str] | None = None) -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")  # a reload must always get the newest build
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("X-Frame-Options", "SAMEORIGIN")
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _events(self) -> None:
+        """Server-Sent Events: the status now, then each new one; comments keep the stream alive."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        state, seen = self.server.app.state, None
+        try:
+            self.wfile.write(b"retry: 1000\n\n")
+            while (status := state.wait(seen, HEARTBEAT_S)) is not None:
+                if status.version == seen:
+                    self.wfile.write(b": idle\n\n")
+                else:
+                    seen = status.version
+                    self.wfile.write(b"event: status\ndata: " + json.dumps(status.as_json()).encode() + b"\n\n")
+                self.wfile.flush()
+        except OSError:  # the page went away
+            return
