@@ -92,7 +92,12 @@ class Staging:
             old = Path(tempfile.mkdtemp(prefix=".coursepack-old-", dir=self.dist.parent))
             os.rmdir(old)
             os.replace(self.dist, old)
-        os.replace(self.root, self.dist)
+        try:
+            os.replace(self.root, self.dist)
+        except BaseException:
+            if old is not None:  # put the previous build back: never leave the user without dist/
+                os.replace(old, self.dist)
+            raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 
