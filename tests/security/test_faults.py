@@ -14,7 +14,8 @@ FAST = ["moodle_xml", "competency_csv", "scorm12"]
 
 
 def _snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()}
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 def _build(root: Path, dist: Path, names: list[str]) -> pipeline.BuildResult:
