@@ -224,27 +224,62 @@ def test_failing_attempt(launch: Launch, version: str) -> None:
 def test_relaunch_resumes_on_the_same_page_with_earlier_answers(launch: Launch, version: str) -> None:
     sco = launch(version)
     sco.go_to_assessment()
-    first = [attempt_one(sco, True), attempt_one(sco, False)]
+    plan = {"TST-Q1": True, "TST-Q2": False, "TST-Q3": True, "TST-Q4": False, "TST-Q5": False}
+    first = [attempt_one(sco, plan[sco.item()["id"]]) for _ in plan]  # every type but ordering
     heading = sco.heading()
-    check_objectives(sco, {"TST-1": (33.33, "incomplete")})
+    # TST-1 (Q1, Q2, Q4) is fully answered; TST-2 still waits for Q6
+    check_objectives(sco, {"TST-1": (33.33, "failed"), "TST-2": (25, "incomplete")})
+    cmi = sco.cmi()
+    if version == "1.2":
+        assert cmi["core"]["lesson_status"] == "incomplete" and cmi["core"]["score"]["raw"] == ""
+    else:
+        assert (cmi["completion_status"], cmi["success_status"]) == ("incomplete", "unknown")
+    commits = len(sco.calls("LMSCommit" if version == "1.2" else "Commit"))
+    hide = "Object.defineProperty(document, 'visibilityState', {value: 'hidden', configurable: true});" \
+           "document.dispatchEvent(new Event('visibilitychange'))"
+    sco.frame.evaluate(hide)  # the tab goes to the background: saved, but the session goes on
+    assert len(sco.calls("LMSCommit" if version == "1.2" else "Commit")) == commits + 1 and finishes(sco) == 0
+    sco.frame.evaluate("Object.defineProperty(document, 'visibilityState', {value: 'visible', configurable: true})")
     sco.close()
     assert finishes(sco) == 1 and exit_value(sco) == "suspend"
 
     again = launch(version, saved=resume_data(sco.saved(), version))
-    assert again.heading() == heading  # "Question 3 of 6"
-    again.frame.click("#prev")
-    again.frame.click("#prev")
-    assert again.item()["id"] == "TST-Q1"
-    assert again.frame.is_checked("#o-b") and again.frame.is_disabled("#o-b")
-    assert again.frame.is_visible(".feedback .verdict.ok")
-    again.frame.click("#next")
-    again.frame.click("#next")
-    rest = attempt(again, {it["id"]: True for it in again.content["items"]})
+    assert again.heading() == heading  # "Question 6 of 6"
+    for item_id in reversed(plan):  # each earlier answer is back, locked, with its feedback
+        again.frame.click("#prev")
+        it = again.item()
+        assert it["id"] == item_id
+        assert shown_answer(again) == {"response": expected_shown(it, plan[item_id]), "locked": True,
+                                       "verdict": "ok" if plan[item_id] else "ko"}
+    for _ in plan:
+        again.frame.click("#next")
+    rest = attempt(again, {"TST-Q6": True})
     check_interactions(again, first + rest, earlier=sco)
-    check_result(again, 85.71, passed=True)  # Q2 wrong: 6 of 7
-    check_objectives(again, {"TST-1": (66.67, "failed"), "TST-2": (100, "passed")})
+    check_result(again, 57.14, passed=False)  # Q1, Q3 and Q6 (2 points): 4 of 7
+    check_objectives(again, {"TST-1": (33.33, "failed"), "TST-2": (75, "passed")})
     again.close()
     assert finishes(again) == 1
+
+
+def shown_answer(sco: Sco) -> dict[str, Any]:
+    """What the question on screen shows as the learner's answer, read from its controls."""
+    shown: dict[str, Any] = sco.frame.evaluate("""() => {
+        const f = document.querySelector('form[data-item]'), text = f.querySelector('#answer');
+        const checked = [...f.querySelectorAll('input:checked')].map(e => e.value);
+        const selects = [...f.querySelectorAll('select')].map(e => e.value);
+        const controls = [...f.querySelectorAll('input, select, fieldset')];
+        return {response: text ? text.value : selects.length ? selects : checked,
+                locked: controls.every(e => e.disabled || e.closest('fieldset:disabled') !== null),
+                verdict: f.querySelector('.feedback .verdict').classList[1]};
+    }""")
+    return shown
+
+
+def expected_shown(it: dict[str, Any], correct: bool) -> str | list[str]:
+    if it["type"] == "fill_in":
+        return str(it["answers"][0]) if correct else "no idea"
+    keys = chosen_keys(it, correct)
+    return keys if it["type"] == "matching" else [k[0] for k in keys]
 
 
 def attempt_one(sco: Sco, correct: bool) -> tuple[str, bool, str | None]:

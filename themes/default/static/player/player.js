@@ -451,5 +451,7 @@
   window.addEventListener('pagehide', function () {
     lms.end(st.finished && (scores().passed || !canRetry()));
   });
+  // a phone may discard a hidden tab without pagehide: save the page the learner was on while we still can
+  document.addEventListener('visibilitychange', function () { if (document.visibilityState === 'hidden') lms.save(); });
   show(Math.max(0, find(live ? lms.get(lms.v.location) : '')), false);
 })();
