@@ -7,8 +7,7 @@ so machine load hits both alike:
   coursepack  Pdf().write(): templates, image checks, guarded fetcher, WeasyPrint, file write
   bare        weasyprint.HTML(string=<the same HTML>).write_pdf(<the same options>), default fetcher
 and reports the ratio of the totals (target <= 1.10). Peak RSS is measured in fresh child processes,
-one running the whole coursepack stage and one the bare renders. Sets that do not check clean yet are
-left out (the curriculum is being written), and the program rules are trimmed to match.
+one running the whole coursepack stage and one the bare renders.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -26,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
-from ruamel.yaml import YAML
 from weasyprint import HTML
 
 from builder import pipeline
@@ -38,39 +35,6 @@ from builder.output import OutDir
 from builder.themes import load_theme
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def clean_copy(src: Path, dst: Path) -> list[str]:
-    """Copy the curriculum keeping the sets that check clean; trim the program rules to them."""
-    shutil.copytree(src, dst)
-    yaml = YAML()
-    program = yaml.load((src / "program.yaml").read_text(encoding="utf-8"))
-    for _ in range(12):
-        present = set()
-        for f in sorted((dst / "sets").glob("*.yaml")):
-            data = YAML(typ="safe").load(f.read_text(encoding="utf-8")) if f.stat().st_size else None
-            if isinstance(data, dict) and "code" in data:
-                present.add(str(data["code"]))
-            else:
-                f.unlink()
-        rules = []
-        for rule in program["requirements"]:
-            rule = dict(rule)
-            key = "required" if "required" in rule else "from"
-            rule[key] = [c for c in rule[key] if c in present]
-            if rule[key]:
-                if "choose" in rule:
-                    rule["choose"] = min(rule["choose"], len(rule[key]))
-                rules.append(rule)
-        with (dst / "program.yaml").open("w", encoding="utf-8") as fh:
-            yaml.dump({**program, "requirements": rules}, fh)
-        sources, diags = check_curriculum(dst, base=dst)
-        bad = {d.loc.path for d in diags if d.severity.value == "error" and d.loc.path.startswith("sets/")}
-        if sources is not None and not bad:
-            return sorted(s.model.code for s in sources.sets)
-        for rel in bad:
-            (dst / rel).unlink()
-    raise SystemExit("no clean subset of the curriculum found")
 
 
 def load(root: Path) -> Course:
@@ -135,9 +99,9 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        codes = clean_copy(args.root, tmp / "curriculum")
-        root = tmp / "curriculum"
+        root = args.root.resolve()
         course = load(root)
+        codes = [s.code for s in course.sets]
         jobs = pdf.Pdf().jobs(course)
         theme = load_theme("default")
         htmls = {j.label: pdf.prepare(course, j.set_code, theme, Options()).html for j in jobs}
