@@ -415,6 +415,9 @@ def test_preview_mode_without_an_lms(page: Page, site: Site, version: str) -> No
     page.check("#o-b")
     page.click("form button[type=submit]")
     assert page.is_visible(".feedback .verdict.ok")
+    # per-choice feedback: what the YAML says about the choice the learner made, and nothing about the other
+    feedback = page.inner_text(".feedback")
+    assert "Yes, the class number groups items by subject." in feedback and "author" not in feedback
 
 
 @pytest.mark.parametrize(("version", "where"), [("1.2", {"nest": 3}), ("2004", {"nest": 3}), ("2004", {"popup": True})])
