@@ -166,6 +166,11 @@ def test_screenshots(launch: Launch) -> None:
     sco = launch("1.2")
     sco.next()
     sco.page.screenshot(path=str(ARTIFACTS / "player-lesson.png"), full_page=True)
+    sco.page.set_viewport_size({"width": 420, "height": 900})  # a phone: one column, the screen first
+    sco.page.screenshot(path=str(ARTIFACTS / "player-lesson-narrow.png"))
+    toc, screen = (sco.frame.locator(sel).bounding_box() for sel in (".toc", "#screen"))
+    assert toc is not None and screen is not None and screen["y"] < toc["y"]
+    sco.page.set_viewport_size({"width": 1100, "height": 900})
     sco.next()
     sco.frame.click("#screen button.primary")
     shots = {"single_choice": "player-question-feedback", "matching": "player-matching", "ordering": "player-ordering"}
