@@ -82,11 +82,11 @@ def _strip(tp: Any) -> tuple[Any, list[Any], bool]:
             for m in args[1:]:
                 meta.extend(m.metadata if isinstance(m, FieldInfo) else [m])
         elif origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(tp) if a is not type(None)]
-            optional = optional or len(args) < len(typing.get_args(tp))
-            if len(args) != 1:
-                return typing.Union[tuple(args)], meta, optional  # noqa: UP007 - rebuilt from parts
-            tp = args[0]
+            members = [a for a in typing.get_args(tp) if a is not type(None)]
+            optional = optional or len(members) < len(typing.get_args(tp))
+            if len(members) != 1:
+                return typing.Union[tuple(members)], meta, optional  # noqa: UP007 - rebuilt from parts
+            tp = members[0]
         else:
             return tp, meta, optional
 
@@ -307,7 +307,8 @@ def field_reference(program_docs: Sequence[Mapping[str, Any]], set_docs: Sequenc
                     example = "see " + ", ".join(_link(n) for n in f.nested)
                 else:
                     example = f"`{f.example}`" if f.example else "—"
-                lines.append(f"| `{f.key}` | {_cell(value)} | {need} | {_cell(f.description) or '—'} | {_cell(example)} |")
+                description = _cell(f.description) or "—"
+                lines.append(f"| `{f.key}` | {_cell(value)} | {need} | {description} | {_cell(example)} |")
             lines.append("")
     return "\n".join(lines)
 
