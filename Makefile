@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := chromium poppler-utils libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-dejavu-extra
 
-.PHONY: build test setup apt python npm lint bench clean schema
+.PHONY: build test setup apt python npm lint bench clean schema docs
 
 build: setup
 	$(BIN)/coursepack check --strict curriculum
@@ -42,6 +42,9 @@ node_modules/.stamp: package.json
 lint: setup
 	$(BIN)/ruff check builder tests bench
 	$(BIN)/mypy builder
+
+docs: python
+	$(BIN)/mkdocs build --strict -d site
 
 bench: setup
 	$(BIN)/python bench/run_all.py

@@ -24,7 +24,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from . import model
-from .model import CODE_RE, ID_RE, LANG_RE, CompetencySet, Program
+from .model import CODE_RE, ID_RE, LANG_RE, CompetencySet, Program, Strict
 
 FILES: tuple[tuple[str, type[BaseModel], str], ...] = (
     ("program.yaml", Program, "The programme: one file, `program.yaml`, at the top of the curriculum folder."),
@@ -124,9 +124,12 @@ def _constraints(meta: list[Any]) -> list[str]:
     return out
 
 
-def _describe(tp: Any) -> tuple[str, tuple[str, ...]]:
-    """A field type in words for people who do not read Python, and its fixed list of values if any."""
+def _describe(tp: Any, extra: Sequence[Any] = ()) -> tuple[str, tuple[str, ...]]:
+    """A field type in words for people who do not read Python, and its fixed list of values if any.
+
+    `extra` is the field's own metadata (Field(min_length=...)), which pydantic keeps apart from the type."""
     bare, meta, _ = _strip(tp)
+    meta = [*extra, *meta]
     origin = typing.get_origin(bare)
     words = _constraints(meta)
     if origin is list:
@@ -165,7 +168,10 @@ def _samples(root: type[BaseModel], documents: Sequence[Mapping[str, Any]]) -> d
     def visit(m: type[BaseModel], data: Any) -> None:
         if not isinstance(data, Mapping):
             return
-        found.setdefault(m, []).append(data)
+        for shape in m.__mro__:
+            # a shared base (the item fields) also collects, but not the root of every model
+            if isinstance(shape, type) and issubclass(shape, BaseModel) and shape not in (BaseModel, Strict):
+                found.setdefault(shape, []).append(data)
         for name, info in m.model_fields.items():
             key = info.alias or name
             value = data.get(key)
@@ -242,16 +248,16 @@ def model_docs(root: type[BaseModel], where: str, documents: Sequence[Mapping[st
         fields = []
         for name, info in m.model_fields.items():
             key = info.alias or name
-            kind, allowed = _describe(info.annotation)
+            kind, allowed = _describe(info.annotation, info.metadata)
             fields.append(
                 FieldDoc(
                     key=key,
-                    kind=kind + (", " + ", ".join(_constraints(list(info.metadata))) if _scalar_meta(info) else ""),
+                    kind=kind,
                     allowed=allowed,
                     required=info.is_required(),
                     default=_default(info),
                     description=" ".join((info.description or "").split()),
-                    example=_example(key, samples.get(m, [])),
+                    example=_example(key, [d for shape in m.__mro__ for d in samples.get(shape, [])]),
                     nested=tuple(_models_in(info.annotation)),
                 )
             )
@@ -265,11 +271,6 @@ def model_docs(root: type[BaseModel], where: str, documents: Sequence[Mapping[st
         doc = inspect.cleandoc(m.__doc__ or "") if m.__doc__ and m.__doc__ != BaseModel.__doc__ else ""
         out.append(ModelDoc(m, doc.splitlines()[0] if doc else "", seen[m], tuple(fields)))
     return out
-
-
-def _scalar_meta(info: FieldInfo) -> bool:
-    """Field-level bounds (Field(ge=...)) on a plain value; list bounds are already in the list's words."""
-    return typing.get_origin(_strip(info.annotation)[0]) is not list and bool(_constraints(list(info.metadata)))
 
 
 def _literal(m: type[BaseModel]) -> str:

@@ -1,0 +1,247 @@
+"""The documentation site: it builds strictly, its examples pass `coursepack check`, its commands parse,
+and the generated references cover every model field and every command option."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+from ruamel.yaml import YAML
+
+from builder import docgen, formats, model
+from builder.cli import cli, main
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+EXAMPLES = DOCS / "examples"
+PAGES = sorted(p for p in DOCS.rglob("*.md") if "_hooks" not in p.parts)
+FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<lang>[\w-]*)[^\n]*\n(?P<body>.*?)^(?P=indent)```[ \t]*$", re.M | re.S)
+MARKER = re.compile(r"^#\s*check:\s*(?P<kind>[\w-]+)(?P<reason>.*)$")
+KINDS = ("set", "program", "set-part", "program-part", "items", "none")
+
+
+@dataclass(frozen=True)
+class Block:
+    page: Path
+    line: int
+    lang: str
+    body: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.page.relative_to(DOCS)}:{self.line}"
+
+
+def _blocks() -> list[Block]:
+    out = []
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        for m in FENCE.finditer(text):
+            indent = m.group("indent")
+            body = "\n".join(line[len(indent) :] for line in m.group("body").splitlines())
+            out.append(Block(page, text.count("\n", 0, m.start()) + 1, m.group("lang"), body))
+    return out
+
+
+BLOCKS = _blocks()
+YAML_BLOCKS = [b for b in BLOCKS if b.lang == "yaml" and "--8<--" not in b.body]
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    return yaml
+
+
+def _kind(block: Block) -> tuple[str, str]:
+    first = block.body.strip().splitlines()[0]
+    m = MARKER.match(first)
+    if m:
+        return m.group("kind"), m.group("reason").strip()
+    data = _yaml().load(block.body)
+    if isinstance(data, dict) and {"code", "outcomes", "lessons"} <= data.keys():
+        return "set", ""
+    if isinstance(data, dict) and {"requirements", "routes"} <= data.keys():
+        return "program", ""
+    return "unmarked", ""
+
+
+def _curriculum(tmp: Path, kind: str, data: Any) -> Path:
+    """The example curriculum with the block put in the place its marker names."""
+    folder = tmp / "cur"
+    shutil.copytree(EXAMPLES, folder)
+    yaml = _yaml()
+    shl = folder / "sets" / "shl.yaml"
+    program = folder / "program.yaml"
+    if kind == "set":
+        target = folder / "sets" / f"{str(data['code']).lower()}.yaml"
+        yaml.dump(data, target)
+    elif kind == "program":
+        yaml.dump(data, program)
+    elif kind in ("set-part", "items"):
+        doc = yaml.load(shl)
+        if kind == "items":
+            doc["assessment"]["items"].extend(data)
+        else:
+            doc.update(data)
+        yaml.dump(doc, shl)
+    elif kind == "program-part":
+        doc = yaml.load(program)
+        doc.update(data)
+        yaml.dump(doc, program)
+    return folder
+
+
+def test_site_builds_strictly_with_generated_references(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    run = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site)],
+        cwd=ROOT, capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "WARNING" not in run.stderr, run.stderr
+    fields = (site / "reference" / "fields" / "index.html").read_text(encoding="utf-8")
+    commands = (site / "reference" / "commands" / "index.html").read_text(encoding="utf-8")
+    assert 'id="assessment"' in fields and "mastery_score" in fields
+    assert "coursepack build" in commands and "--paper" in commands
+    # the included example set is rendered, not the snippet marker
+    sets_page = (site / "curriculum" / "sets" / "index.html").read_text(encoding="utf-8")
+    assert "SHL-POOL1" in sets_page and "--8&lt;--" not in sets_page
+
+
+def test_example_curriculum_is_strict_clean() -> None:
+    assert main(["check", "--strict", str(EXAMPLES)]) == 0
+
+
+def test_every_yaml_block_is_marked_and_opt_outs_say_why() -> None:
+    kinds = {b.label: _kind(b) for b in YAML_BLOCKS}
+    assert len(YAML_BLOCKS) >= 15
+    unmarked = [label for label, (kind, _) in kinds.items() if kind not in KINDS]
+    assert not unmarked, f"yaml examples without a `# check: KIND` line ({', '.join(KINDS)}): {unmarked}"
+    silent = [label for label, (kind, reason) in kinds.items() if kind == "none" and not reason]
+    assert not silent, f"`# check: none` needs a reason in parentheses: {silent}"
+
+
+CHECKED = [b for b in YAML_BLOCKS if _kind(b)[0] not in ("none", "unmarked")]
+
+
+@pytest.mark.parametrize("block", CHECKED, ids=lambda b: b.label)
+def test_yaml_example_passes_check(block: Block, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    kind, _ = _kind(block)
+    folder = _curriculum(tmp_path, kind, _yaml().load(block.body))
+    code = main(["check", str(folder)])
+    assert code == 0, f"{block.label} ({kind}):\n{capsys.readouterr().err}"
+
+
+def test_a_broken_example_would_be_caught(tmp_path: Path) -> None:
+    """The harness itself: a fragment with a dangling outcome fails check."""
+    broken = [{"id": "SHL-Q99", "type": "true_false", "outcomes": ["SHL-9"], "prompt": "x?", "answer": True,
+               "feedback_true": "a", "feedback_false": "b"}]
+    assert main(["check", str(_curriculum(tmp_path, "items", broken))]) == 1
+
+
+def _commands() -> dict[str, str]:
+    """Every `coursepack …` command line shown in the docs (code blocks and inline code), by where."""
+    found: dict[str, str] = {}
+    for b in BLOCKS:
+        if b.lang in ("sh", "console", "bash", "shell"):
+            for k, line in enumerate(b.body.splitlines()):
+                if line.strip().startswith("coursepack "):
+                    found.setdefault(line.strip(), f"{b.label}+{k + 1}")
+    for page in PAGES:
+        for m in re.finditer(r"(?<!`)`(coursepack [^`]+)`", page.read_text(encoding="utf-8")):
+            found.setdefault(m.group(1), str(page.relative_to(DOCS)))
+    return found
+
+
+COMMANDS = _commands()
+
+
+def test_docs_show_every_command() -> None:
+    shown = {shlex.split(c)[1] for c in COMMANDS}
+    assert set(cli.commands) - {"version"} <= shown, set(cli.commands) - shown
+
+
+@pytest.mark.parametrize("line", sorted(COMMANDS), ids=lambda c: c[:60])
+def test_shown_command_parses(line: str, capsys: pytest.CaptureFixture[str]) -> None:
+    words = shlex.split(line.split(" #")[0].split(" > ")[0])[1:]
+    assert words[0] in cli.commands, f"{COMMANDS[line]}: unknown command in `{line}`"
+    assert main([*words, "--help"]) == 0, capsys.readouterr().err
+    if len(words) == 1:
+        return  # a command named in a sentence, without its arguments
+    command = cli.commands[words[0]]
+    ctx = command.make_context(words[0], list(words[1:]), parent=click.Context(cli, info_name="coursepack"))
+    if words[0] == "build":
+        assert set(ctx.params["format_"].split(",")) <= set(formats.available()), line
+
+
+def _sections(page: str) -> dict[str, str]:
+    parts = re.split(r"^### (\w+) \{#\w+\}$", page, flags=re.M)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def _documents(folder: Path) -> tuple[list[Any], list[Any]]:
+    yaml = _yaml()
+    return [yaml.load(folder / "program.yaml")], [yaml.load(f) for f in sorted((folder / "sets").glob("*.yaml"))]
+
+
+def test_field_reference_mentions_every_model_field() -> None:
+    page = docgen.field_reference(*_documents(EXAMPLES))
+    sections = _sections(page)
+    models = [m for m in vars(model).values() if isinstance(m, type) and issubclass(m, model.Strict)]
+    concrete = [m for m in models if m is not model.Strict and not m.__subclasses__()]
+    assert len(concrete) >= 20
+    for m in concrete:
+        assert m.__name__ in sections, f"no section for {m.__name__}"
+        for name, info in m.model_fields.items():
+            assert f"| `{info.alias or name}` |" in sections[m.__name__], f"{m.__name__}.{name} missing"
+
+
+def test_example_curriculum_gives_every_field_an_example() -> None:
+    programs, sets = _documents(EXAMPLES)
+    missing = []
+    for root, docs in ((model.Program, programs), (model.CompetencySet, sets)):
+        for doc in docgen.model_docs(root, "", docs):
+            missing += [f"{doc.model.__name__}.{f.key}" for f in doc.fields
+                        if f.example is None and not f.nested and f.key != "$schema"]
+    assert not missing, f"add these to docs/examples/ so the field reference shows them: {missing}"
+
+
+def test_field_reference_states_the_models_limits() -> None:
+    docs = {d.model: {f.key: f for f in d.fields} for d in docgen.model_docs(model.CompetencySet, "")}
+    assert docs[model.Lesson]["minutes"].kind == "whole number, from 1 to 600"
+    assert docs[model.Assessment]["mastery_score"].kind == "number, from 0 to 1"
+    assert docs[model.Assessment]["attempts"].default == "0"
+    assert docs[model.Outcome]["bloom"].allowed == tuple(b.value for b in model.Bloom)
+    assert "e.g. `TEC`" in docs[model.CompetencySet]["code"].kind
+    assert docs[model.CompetencySet]["outcomes"].kind.startswith("list (at least 1) of:")
+    assert docs[model.Rubric]["levels"].kind.startswith("list (at least 2, at most 6) of:")
+    assert not docs[model.Choice]["correct"].required and docs[model.Choice]["feedback"].required
+
+
+def test_command_reference_lists_every_option() -> None:
+    page = docgen.command_reference(cli)
+    for name, command in cli.commands.items():
+        assert f"## `coursepack {name}`" in page
+        body = page.split(f"## `coursepack {name}`", 1)[1].split("\n## ", 1)[0]
+        for p in command.params:
+            for opt in getattr(p, "opts", []):
+                assert f"`{opt}`" in body or p.param_type_name == "argument", f"{name} {opt}"
+
+
+def test_message_codes_in_the_docs_exist() -> None:
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "builder").rglob("*.py"))
+    page = (DOCS / "curriculum" / "checking.md").read_text(encoding="utf-8")
+    codes = re.findall(r"^\| `([a-z]+(?:-[a-z]+)+)` \|", page, flags=re.M)
+    assert len(codes) >= 15
+    assert [c for c in codes if f'"{c}"' not in source] == []
