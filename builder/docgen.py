@@ -13,7 +13,7 @@ import enum
 import inspect
 import types
 import typing
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -312,14 +312,6 @@ def field_reference(program_docs: Sequence[Mapping[str, Any]], set_docs: Sequenc
                 lines.append(f"| `{f.key}` | {_cell(value)} | {need} | {description} | {_cell(example)} |")
             lines.append("")
     return "\n".join(lines)
-
-
-def all_fields() -> Iterator[tuple[type[BaseModel], str]]:
-    """(model, YAML key) for every field reachable from the two file kinds."""
-    for _, root, _ in FILES:
-        for doc in model_docs(root, ""):
-            for f in doc.fields:
-                yield doc.model, f.key
 
 
 # ---------------------------------------------------------------- commands
