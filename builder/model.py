@@ -40,9 +40,11 @@ Text = Annotated[str, BeforeValidator(_as_written), AfterValidator(_no_blank)]
 Markdown = Text
 CODE_RE = r"^[A-Z][A-Z0-9]{1,9}$"
 ID_RE = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
-SetCode = Annotated[str, BeforeValidator(_as_written), StringConstraints(pattern=CODE_RE)]
-Ident = Annotated[str, BeforeValidator(_as_written), StringConstraints(pattern=ID_RE, max_length=60)]
-Version = Annotated[str, BeforeValidator(_as_written), StringConstraints(pattern=r"^[0-9]+(\.[0-9]+){0,3}$")]
+# Constraints before the validator: the validator still runs first (it wraps them), and the
+# patterns reach the JSON Schema, so editors flag a bad code or id as it is typed.
+SetCode = Annotated[str, StringConstraints(pattern=CODE_RE), BeforeValidator(_as_written)]
+Ident = Annotated[str, StringConstraints(pattern=ID_RE, max_length=60), BeforeValidator(_as_written)]
+Version = Annotated[str, StringConstraints(pattern=r"^[0-9]+(\.[0-9]+){0,3}$"), BeforeValidator(_as_written)]
 LANG_RE = r"^[a-z]{2,3}(-[A-Z]{2})?$"
 
 
