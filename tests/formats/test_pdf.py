@@ -387,6 +387,8 @@ def test_metadata_language_and_tags(minimal: Built) -> None:
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "en"
     assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
+    tags = {str(node.get("/S")) for node in structure(reader)}
+    assert {"/H1", "/H2", "/P", "/L", "/LI", "/Table", "/TH", "/TD"} <= tags, tags
     xmp = root["/Metadata"].get_object().get_data()
     assert b"pdfuaid:part" in xmp
     hb = minimal.reader("handbook.pdf").metadata
@@ -488,6 +490,25 @@ def test_declared_asset_is_embedded_with_its_alt_text(tmp_path: Path) -> None:
         if x.get_object()["/Subtype"] == "/Image"
     ]  # fmt: skip
     assert xobjects
+    # a screen reader gets the asset's alt text from the tagged structure
+    assert [node.get("/Alt") for node in structure(reader) if node.get("/S") == "/Figure"] == ["A tidy desk"]
+
+
+def structure(reader: PdfReader) -> list[Any]:
+    """Every element of the tagged-PDF structure tree, depth first."""
+    found: list[Any] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object()
+        if not hasattr(node, "get"):
+            return  # a marked-content id: the leaf under an element
+        found.append(node)
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [] if kids is None else [kids]:
+            walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
 
 
 def test_fetcher_refuses_what_the_html_asks_for(tmp_path: Path) -> None:
