@@ -161,10 +161,15 @@ def watch(app: App, stop: threading.Event) -> None:
 
     while not stop.is_set():
         paths = app.watched()
-        for _changes in watch_paths(*paths, stop_event=stop, debounce=DEBOUNCE_MS, raise_interrupt=False):
+        try:
+            for _changes in watch_paths(*paths, stop_event=stop, debounce=DEBOUNCE_MS, raise_interrupt=False):
+                app.rebuild()
+                if app.watched() != paths:  # the theme changed: watch its folders instead
+                    break
+        except OSError as exc:  # a watched folder vanished for a moment (a git checkout, an atomic save)
+            app.echo(f"watching stopped ({exc}); trying again")
+            stop.wait(1.0)
             app.rebuild()
-            if app.watched() != paths:  # the theme changed: watch its folders instead
-                break
 
 
 def serve(root: Path, host: str, port: int, theme_name: str | None, echo: Callable[[str], None]) -> int:

@@ -14,6 +14,7 @@ import socket
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
@@ -118,7 +119,7 @@ class Handler(BaseHTTPRequestHandler):
     def _page(self, html: str, head: bool, code: HTTPStatus = HTTPStatus.OK) -> None:
         self._send(code, html.encode("utf-8"), "text/html; charset=utf-8", head, {"Content-Security-Policy": PAGE_CSP})
 
-    def _file(self, path: Any, head: bool) -> None:
+    def _file(self, path: Path, head: bool) -> None:
         try:
             data = path.read_bytes()
         except OSError:  # a build folder removed between lookup and read: the page reloads soon

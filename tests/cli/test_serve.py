@@ -139,12 +139,15 @@ def test_a_broken_file_shows_an_overlay_with_its_location_until_fixed(page: Page
     _simulator(page, served)
     text = served.set_file.read_text(encoding="utf-8")
     line = text.splitlines().index("  mastery_score: 0.75") + 1
-    served.edit("  mastery_score: 0.75\n", "  mastery_score: lots\n")
+    served.edit("  mastery_score: 0.75\n", "  mastery_score: [0.75\n")  # a flow sequence never closed
     overlay = page.locator("#build-errors")
     overlay.wait_for()
+    assert re.search(r"sets/tst\.yaml:\d+:\d+ error\[yaml-syntax\]", overlay.inner_text()), overlay.inner_text()
+    served.edit("  mastery_score: [0.75\n", "  mastery_score: lots\n")  # still broken: the overlay updates
+    overlay.locator("text=wrong-type").wait_for()
     message = overlay.inner_text()
     assert re.search(rf"sets/tst\.yaml:{line}:18 error\[wrong-type\]: `mastery_score`", message), message
-    assert "1 error" in message
+    assert "has 1 error" in message and "yaml-syntax" not in message
     assert page.frame_locator("#sco").locator("#screen h2").is_visible()  # the last good build stays usable
     page.goto(served.url + "/")  # a page opened while the build is broken shows the overlay at once
     page.locator("#build-errors").wait_for()
@@ -187,8 +190,8 @@ def test_answering_shows_the_cmi_data_and_reset_starts_a_new_attempt(page: Page,
     assert page.frame_locator("#sco").locator("#screen h2").inner_text() != "Question 1 of 6"
 
 
-def _get(served: Served, target: str, host: str | None = None) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
+def _get(served: Served, target: str, host: str | None = None, timeout: float = 10) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=timeout)
     headers = {"Host": host} if host else {}
     conn.request("GET", target, headers=headers)  # sent as written: http.client does not normalise ".."
     response = conn.getresponse()
@@ -231,7 +234,7 @@ def test_only_built_files_and_known_routes_are_served(served: Served) -> None:
 
 @pytest.mark.slow
 def test_pdf_guide_is_built_on_demand_and_cached(served: Served) -> None:
-    status, first = _get(served, "/pdf/TST.pdf")
+    status, first = _get(served, "/pdf/TST.pdf", timeout=120)  # the first render also loads WeasyPrint
     assert status == 200 and first.startswith(b"%PDF-")
     assert _get(served, "/pdf/TST.pdf") == (200, first)  # the same bytes: served from the cache
 
