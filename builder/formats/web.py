@@ -1,8 +1,9 @@
 """The player as a plain static site for practice without an LMS: `web/<CODE>/` per set, `web/index.html`.
 
 Each set folder holds exactly the files of its SCORM package but the manifest (same launch page,
-player, content and assets), so what learners practise on is what the LMS runs. With no LMS
-API in reach the player starts in preview mode and its existing notice says that nothing is saved.
+player, content and assets), so what learners practise on is what the LMS runs. The content says
+`scorm: "none"`: the player never looks for an LMS API, starts in preview mode and its notice says
+that nothing is saved.
 The list page is rendered from the theme's `templates/web/index.html` when a theme has one, else
 from the template below.
 """
@@ -25,8 +26,9 @@ from .base import Format, Job, Options
 INDEX = "index.html"
 INDEX_CSS = "index.css"
 FAVICON = "favicon.ico"
-# The player speaks SCORM 1.2 when it finds an LMS; a page opened on its own finds none.
-PLAYER_SCORM = "1.2"
+# No LMS mode: lms.js never looks for an API, so a practice page that someone frames inside an LMS
+# (or that a LMS page opens) cannot write into that LMS's records. It always runs as a preview.
+PLAYER_SCORM = "none"
 
 _INDEX_TEMPLATE = """<!DOCTYPE html>
 <html lang="{{ lang }}">

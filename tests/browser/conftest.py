@@ -204,12 +204,14 @@ def _sco_frame(page: Page, src: str) -> Frame:
 @pytest.fixture
 def launch(page: Page, site: Site) -> Launch:
     def run(version: str, name: str = "TST", saved: dict[str, Any] | None = None, fail_commits: int = 0,
-            nest: int = 0, popup: bool = False) -> Sco:
-        """nest: frames between the harness and the SCO; popup: the SCO opens in a window of its own."""
+            nest: int = 0, popup: bool = False, src: str | None = None, **faults: Any) -> Sco:
+        """nest: frames between the harness and the SCO; popup: the SCO opens in a window of its own;
+        src: another page than the package's; faults: more of the harness's options (failInit, noApi,
+        suspendLimit), see harness.html."""
         page.goto(f"{site.url}/__harness/index.html")
-        src = site.package(version, name)
+        src = src or site.package(version, name)
         opts = {"version": version, "src": src, "saved": saved, "failCommits": fail_commits, "nest": nest,
-                "popup": popup}
+                "popup": popup, **faults}
         if popup:
             with page.expect_popup() as opened:
                 page.evaluate("opts => window.launch(opts)", opts)

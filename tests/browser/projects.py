@@ -125,3 +125,40 @@ def hostile(target: Path) -> Path:
     with path.open("w", encoding="utf-8") as fh:
         yaml.dump(data, fh)
     return root
+
+
+def _long_id(n: int) -> str:
+    """An item id of the longest length the model allows (60 characters)."""
+    head = f"TST-Q{n:02d}-"
+    return head + "L" * (60 - len(head))
+
+
+def near_limit(target: Path, fill_ins: int = 13, orderings: int = 6, singles: int = 2) -> Path:
+    """The minimal project with a set whose saved state can reach just under SCORM 1.2's 4,096 characters:
+    fill-in items (each answer may be stored as 300 characters), 26-step orderings and single choices,
+    every item with a 60-character id."""
+    from ruamel.yaml import YAML
+
+    root = target / "near-limit"
+    shutil.copytree(MINIMAL, root)
+    path = root / "sets" / "tst.yaml"
+    yaml = YAML()
+    data = yaml.load(path.read_text(encoding="utf-8"))
+    items: list[dict[str, object]] = []
+    feedback = {"feedback_correct": "Right.", "feedback_incorrect": "Not so."}
+    for n in range(fill_ins):
+        items.append({"id": _long_id(len(items)), "type": "fill_in", "outcomes": ["TST-1"],
+                      "prompt": f"Fill-in {n + 1}.", "answers": [f"answer {n + 1}"], **feedback})
+    for n in range(orderings):
+        items.append({"id": _long_id(len(items)), "type": "ordering", "outcomes": ["TST-2"],
+                      "prompt": f"Ordering {n + 1}.", "sequence": [f"Step {k + 1:02d}" for k in range(26)],
+                      **feedback})
+    for n in range(singles):
+        items.append({"id": _long_id(len(items)), "type": "single_choice", "outcomes": ["TST-1"],
+                      "prompt": f"Choice {n + 1}.",
+                      "choices": [{"text": "Yes", "correct": True, "feedback": "Right."},
+                                  {"text": "No", "feedback": "Not so."}]})
+    data["assessment"]["items"] = items
+    with path.open("w", encoding="utf-8") as fh:
+        yaml.dump(data, fh)
+    return root

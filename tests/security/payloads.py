@@ -39,6 +39,19 @@ XSS_PAYLOADS = [
     '<noscript><p title="</noscript><img src=x onerror=window.__pwned=1>">',
     "<video><source onerror=window.__pwned=1></video>",
     "<link rel=import href=data:text/html,<script>parent.__pwned=1</script>>",
+    # reaching for the LMS page above the SCO, and dialogs (the browser test fails on any dialog)
+    "<svg/onload=top.__pwned=1>",
+    "<img src=x onerror=alert(document.domain)>",
+    '<a href="javas&#99;ript:top.__pwned=1">x</a>',
+    '<a href=" &#14; javascript:top.__pwned=1">x</a>',
+    "[x](vbscript:top.__pwned=1)",
+    '<svg><a xlink:href="javascript:top.__pwned=1"><text y="20">x</text></a></svg>',
+    "<p onmouseover=top.__pwned=1>hover</p>",
+    "<select autofocus onfocus=top.__pwned=1></select>",
+    "<button formaction=javascript:top.__pwned=1>x</button>",
+    '<iframe src="data:text/html,<script>top.__pwned=1</script>"></iframe>',
+    "<style>@import 'javascript:top.__pwned=1';</style>",
+    "`<script>top.__pwned=1</script>`",
 ]
 
 ALLOWED_TAGS = {

@@ -88,30 +88,55 @@
     return found;
   }
 
+  // version "none" (the plain web export): never look for an API, even inside an LMS's frame.
+  // onSaveState(true) after a refused save went through, (false) when the LMS refused one,
+  // ('lost') when the API object itself stopped answering (its window went away).
   function LMS(version, onSaveState) {
-    this.v = VERSIONS[version];
-    this.api = find(this.v.api);
+    this.v = VERSIONS[version] || VERSIONS['1.2'];  // "none" only formats values nobody receives
+    this.api = VERSIONS[version] ? find(this.v.api) : null;
     this.onSaveState = onSaveState;
+    this.refused = false;  // an API was there but would not start this session
     this.failed = false;
+    this.lost = false;
+    this.pending = {};  // element → value of writes the API threw on, replayed in order before the next commit
     this.retries = 0;
     this.timer = null;
     this.ended = false;
     this.started = Date.now();
-    this.beforeCommit = function () {};
+    this.beforeCommit = function () { return true; };
   }
 
   LMS.prototype.call = function (name, a, b) {
     var fn = this.api && this.api[this.v.prefix + name];
     if (!fn) return '';
-    try { return String(fn.call(this.api, a, b)); } catch (e) { return 'false'; }
+    try { return String(fn.call(this.api, a, b)); } catch (e) { this.lost = true; return null; }
   };
+  // After a refused Initialize nothing else is called: writes to a session the LMS did not open
+  // could land in another learner's or attempt's record.
   LMS.prototype.start = function () {
-    if (!this.api || this.call('Initialize', '') !== 'true') { this.api = null; return false; }
+    if (!this.api) return false;
+    if (this.call('Initialize', '') !== 'true') { this.api = null; this.refused = true; return false; }
     this.v.start(this);
     return true;
   };
-  LMS.prototype.get = function (el) { return this.api ? this.call('GetValue', el) : ''; };
-  LMS.prototype.set = function (el, value) { return this.api ? this.call('SetValue', el, String(value)) === 'true' : true; };
+  LMS.prototype.get = function (el) {
+    var got = this.api ? this.call('GetValue', el) : '';
+    return got === null ? '' : got;
+  };
+  LMS.prototype.set = function (el, value) {
+    if (!this.api) return true;
+    value = String(value);
+    var got = this.call('SetValue', el, value);
+    if (got === null) { delete this.pending[el]; this.pending[el] = value; return false; }  // keep it for later
+    delete this.pending[el];  // a newer value reached the LMS: the older one must not be replayed over it
+    return got === 'true';
+  };
+  // Writes the API threw on, in their first order (an interaction's id before its other fields).
+  LMS.prototype.replay = function () {
+    var pending = this.pending, self = this;
+    this.pending = {};
+    Object.keys(pending).forEach(function (el) { self.set(el, pending[el]); });
+  };
   LMS.prototype.setScore = function (prefix, pct) {
     // Moodle grades from raw: always raw with its min and max, on a 0-100 scale
     this.set(prefix + 'min', '0');
@@ -121,19 +146,22 @@
   LMS.prototype.count = function (el) { return parseInt(this.get(el + '._count'), 10) || 0; };
 
   // Commit now; when the LMS refuses, keep everything and try again with growing pauses.
+  // A save counts only if the state itself was accepted too: a commit of stale suspend_data loses answers.
   LMS.prototype.save = function () {
     if (!this.api || this.ended) return true;
     clearTimeout(this.timer);
-    this.beforeCommit();
+    this.lost = false;
+    this.replay();
+    var state = this.beforeCommit() !== false;
     this.set(this.v.session, this.v.duration(Date.now() - this.started));
-    var ok = this.call('Commit', '') === 'true';
+    var ok = this.call('Commit', '') === 'true' && state && !this.lost;
     if (ok) {
       if (this.failed) this.onSaveState(true);
       this.failed = false;
       this.retries = 0;
     } else {
       this.failed = true;
-      this.onSaveState(false);
+      this.onSaveState(this.lost ? 'lost' : false);
       var self = this;
       this.timer = setTimeout(function () { self.save(); }, Math.min(500 * Math.pow(2, this.retries++), 30000));
     }

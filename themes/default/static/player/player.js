@@ -430,9 +430,13 @@
   function newSeed() { return 1 + Math.floor(Math.random() * 2147483646); }
 
   // ---------------------------------------------------------------- start
-  lms = new window.LMS(C.scorm, function (ok) { $('save').textContent = t(ok ? 'saved' : 'save_failed'); });
+  // true: saved again after a failure; false: the LMS refused; 'lost': the LMS stopped answering at all
+  lms = new window.LMS(C.scorm, function (state) {
+    $('save').textContent = t(state === 'lost' ? 'lms_lost' : state ? 'saved' : 'save_failed');
+  });
   var live = lms.start();
   $('preview').hidden = live;
+  if (lms.refused) $('preview').textContent = t('lms_refused');  // an LMS is there, so "not found" would mislead
   var fromLms = live ? lms.v.passMark(function (el) { return lms.get(el); }) : null;
   mastery = fromLms === null ? C.mastery : fromLms;
   if (!(live && unpack(lms.get('cmi.suspend_data')))) st.seed = newSeed();
@@ -442,7 +446,7 @@
   buildScreens();
   lms.beforeCommit = function () {
     lms.set(lms.v.location, screens[cur].id);
-    lms.set('cmi.suspend_data', pack());
+    return lms.set('cmi.suspend_data', pack());
   };
   $('prev').addEventListener('click', function () { show(cur - 1, true); });
   $('next').addEventListener('click', function () {
