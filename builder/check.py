@@ -7,6 +7,7 @@ valid sources together with every diagnostic found, so one run reports all.
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
@@ -82,6 +83,7 @@ def check_curriculum(root: Path, base: Path | None = None) -> tuple[Sources | No
         doc, found = load_file(file, _display(root, file, base))
         diags += found
         if doc is None:
+            broken_codes.update(_code_in_text(file))
             continue
         model, found = validate(doc, CompetencySet)
         diags += found
@@ -106,6 +108,16 @@ def _span_ids(ids: list[str]) -> str:
     if len(ids) <= 4:
         return ", ".join(ids)
     return f"{ids[0]} … {ids[-1]}"
+
+
+def _code_in_text(file: Path) -> list[str]:
+    """The `code:` of a set file YAML could not parse, read line-wise, so the program's reference to
+    it is not reported as a second, misleading error."""
+    try:
+        head = file.read_bytes()[:200_000].decode("utf-8", errors="replace")
+    except OSError:
+        return []
+    return re.findall(r"^code:\s*['\"]?([A-Z][A-Z0-9]{1,9})['\"]?\s*(?:#.*)?$", head, re.M)[:1]
 
 
 def _unknown_outcomes(

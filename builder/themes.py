@@ -34,7 +34,11 @@ class Theme:
         return env
 
     def static_files(self, subdir: str) -> dict[str, Path]:
-        """`static/<subdir>` merged over the chain: relative name → file, child wins."""
+        """`static/<subdir>` merged over the chain: relative name → file, child wins.
+
+        Ordered parent first, then what each child adds (by name within a theme): stylesheets are
+        linked in this order, so a child theme's CSS always comes after, and overrides, its parent's.
+        A child's file that replaces a parent's keeps the parent's place."""
         files: dict[str, Path] = {}
         for folder in reversed(self.chain):
             base = folder / "static" / subdir
@@ -43,7 +47,7 @@ class Theme:
             for f in sorted(base.rglob("*")):
                 if f.is_file():
                     files[f.relative_to(base).as_posix()] = f
-        return dict(sorted(files.items()))
+        return files
 
     def files(self) -> list[Path]:
         """Every file of every theme in the chain, for cache keys."""

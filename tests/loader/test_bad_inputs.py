@@ -268,3 +268,9 @@ def test_a_typo_does_not_hide_dangling_references_or_cause_cascades(minimal: Pat
     assert codes == ["unknown-key", "unknown-outcome"], [d.render() for d in diags]
     dangling = next(d for d in diags if d.code == "unknown-outcome")
     assert "TST-9" in dangling.message and dangling.loc.path == "sets/tst.yaml"
+
+
+def test_a_syntax_error_does_not_make_the_program_report_the_set_missing(minimal: Path) -> None:
+    _apply(minimal, CASES[0])  # a YAML syntax error in sets/tst.yaml
+    _, diags = check_curriculum(minimal, base=minimal)
+    assert [d.code for d in diags] == ["yaml-syntax"], [d.render() for d in diags]
