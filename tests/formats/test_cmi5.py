@@ -125,7 +125,12 @@ def test_coursepack_build_writes_one_cmi5_zip_per_set(tmp_path: Path) -> None:
     assert sorted(result.written) == ["cmi5/TST.zip"]
 
 
-def test_an_asset_may_not_replace_the_course_structure(minimal: Path) -> None:
+def test_an_asset_may_not_replace_the_course_structure(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # check.py already refuses .xml assets (asset-type); the writer's own guard is the second line
+    # of defence, so let one through the first.
+    import builder.media
+
+    monkeypatch.setattr(builder.media, "MEDIA_TYPES", builder.media.MEDIA_TYPES | {".xml"})
     (minimal / "CMI5.XML").write_text("<x/>")
     f = minimal / "sets" / "tst.yaml"
     f.write_text(f.read_text().replace("glossary:", "assets:\n  - path: CMI5.XML\n    alt: Clash\nglossary:"))
