@@ -16,9 +16,13 @@ import pytest
 from playwright.sync_api import Page
 
 from builder.formats._scorm import SUSPEND_MAX_12, suspend_bound
+from builder.formats.base import Job, Options
+from builder.formats.web import Web
+from builder.output import OutDir
+from builder.themes import load_theme
 
-from .conftest import Launch, Sco, Site, resume_data
-from .projects import build, course_of, near_limit
+from .conftest import ARTIFACTS, Launch, Sco, Site, resume_data
+from .projects import MINIMAL, build, course_of, near_limit
 from .test_scorm_runtime import attempt, attempt_one, check_interactions, expected_shown, finishes, shown_answer
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser-runtime")]
@@ -135,6 +139,8 @@ def test_api_gone_mid_attempt_keeps_answers_and_loses_nothing_acknowledged(
     answers += [attempt_one(sco, False), attempt_one(sco, True)]
     assert status(sco) == string(sco, "lms_lost")
     assert saved_ids(sco) == ["TST-Q1"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"lms-lost-{version}.png"))
     sco.frame.click("#prev")  # the answers live on in the page
     assert shown_answer(sco)["response"] == expected_shown(sco.item(), True)
     sco.frame.click("#next")
@@ -225,7 +231,11 @@ def test_suspend_data_near_the_scorm12_limit(launch: Launch, full: int) -> None:
     assert "false" not in commits(sco)
     sent = sco.sent("cmi.suspend_data")
     # the builder's bound is within a few characters of the real thing (seed and attempt may be shorter)
-    assert SUSPEND_MAX_12 - 10 <= max(map(len, sent)) <= full <= SUSPEND_MAX_12
+    longest = max(map(len, sent))
+    assert SUSPEND_MAX_12 - 10 <= longest <= full <= SUSPEND_MAX_12
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "suspend_data_near_limit.txt").write_text(
+        f"{len(answers)} items, 60-character ids: {longest} characters sent (bound {full}, limit {SUSPEND_MAX_12})\n")
     assert len(answers) == 21 and all(len(i) == 60 for i, _ in answers)
     sco.close()
     again = launch("1.2", "FULL", saved=resume_data(sco.saved(), "1.2"), suspendLimit=SUSPEND_MAX_12)
@@ -234,3 +244,24 @@ def test_suspend_data_near_the_scorm12_limit(launch: Launch, full: int) -> None:
         again.frame.click("#prev")
         assert (again.item()["id"], given(again)) == (item_id, shown)
     assert [i["id"] for i in again.cmi()["interactions"].values()] == [a[0] for a in answers]
+
+
+@pytest.fixture(scope="module")
+def web_page(site: Site) -> str:
+    """The web export's page for the minimal set, on the harness's own origin (so that it could reach the API)."""
+    course = course_of(MINIMAL)
+    assert Web().write(course, Job("web", "TST"), load_theme("default"), OutDir(site.root / "web"), Options()) == []
+    return f"{site.url}/web/TST/index.html"
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_web_export_in_an_lms_frame_never_calls_its_api(launch: Launch, web_page: str, version: str) -> None:
+    sco = launch(version, src=web_page)
+    assert sco.content["scorm"] == "none"
+    initialize = "LMSInitialize" if version == "1.2" else "Initialize"
+    assert sco.frame.evaluate(f"typeof window.parent.{sco.api}.{initialize}") == "function"  # the API is right there
+    assert sco.frame.inner_text("#preview") == string(sco, "preview")
+    sco.go_to_assessment()
+    attempt_one(sco, True)
+    sco.close()
+    assert sco.calls() == [] and sco.page.evaluate("window.__reads") == 0
