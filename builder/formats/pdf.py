@@ -12,7 +12,6 @@ import datetime as dt
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass
-from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin
 
@@ -256,7 +255,6 @@ def _handbook_meta(course: Course, catalogue: Catalogue) -> Meta:
     )
 
 
-@lru_cache(maxsize=8)
 def _environment(theme: Theme, catalogue: Catalogue, policy: Policy) -> jinja2.Environment:
     env = theme.environment("pdf")
 
