@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -217,6 +217,22 @@ class Course:
 
     def program_digest(self) -> str:
         return digest(self.program)
+
+    def outline(self) -> Course:
+        """The course without lesson texts and assessment items: what programme-level documents (the
+        handbook) may read. Their cache key is this outline's digest, so editing a lesson's text or a
+        question rebuilds that set's outputs only; and a writer given the outline cannot depend on
+        what it leaves out."""
+        sets = tuple(
+            replace(
+                s,
+                lessons=tuple(replace(lesson, body_html="") for lesson in s.lessons),
+                items=(),
+                pools=(),
+            )
+            for s in self.sets
+        )
+        return replace(self, sets=sets)
 
     def digest_all(self) -> str:
         """For program-wide outputs (handbook, competency framework) that read every set."""

@@ -72,7 +72,7 @@ def run_job(course: Course, job: Job, theme: Theme, folder: Path, options: Optio
     start = time.perf_counter()
     fmt = formats.get(job.format)
     out = OutDir(folder)
-    diags = fmt.write(course, job, theme, out, options)
+    diags = fmt.write(fmt.inputs(course, job), job, theme, out, options)
     return list(out.written), diags, time.perf_counter() - start
 
 
@@ -161,7 +161,7 @@ def build(
         todo: list[tuple[Job, str]] = []
         for job in result.jobs:
             fmt = formats.get(job.format)
-            key = job_key(course, job, fmt, theme_hash, options)
+            key = job_key(fmt.inputs(course, job), job, fmt, theme_hash, options)
             cached = None if force else cache.get(key)
             if cached is not None:
                 files, job_diags = cached

@@ -221,3 +221,41 @@ def test_editing_dist_never_edits_the_cache(minimal: Path, tmp_path: Path) -> No
         fh.write("hand edit")  # in place, as an editor might
     f.write_text(f.read_text() + "# another\n")
     assert _build(minimal, dist).rebuilt == [] and _snapshot(dist) == before
+
+
+def test_a_lesson_edit_does_not_rebuild_the_handbook_but_a_title_edit_does(minimal: Path, tmp_path: Path) -> None:
+    from builder.course import resolve
+    from builder.formats import pdf
+
+    def handbook_key(root: Path) -> str:
+        from builder.cache import job_key, theme_digest
+        from builder.check import check_curriculum
+        from builder.themes import load_theme
+
+        sources, _ = check_curriculum(root, base=root)
+        assert sources is not None
+        course, fmt, theme = resolve(sources), pdf.Pdf(), load_theme("default")
+        job = pipeline.Job("pdf", None)
+        return job_key(fmt.inputs(course, job), job, fmt, theme_digest(theme), pipeline.Options())
+
+    f = minimal / "sets" / "tst.yaml"
+    before = handbook_key(minimal)
+    f.write_text(f.read_text().replace("Put three books in order.", "Put five books in order."))
+    assert handbook_key(minimal) == before  # lesson text: not in the handbook
+    f.write_text(f.read_text().replace("prompt: Which part", "prompt: Which bit", 1))
+    assert handbook_key(minimal) == before  # a question: not in the handbook
+    f.write_text(f.read_text().replace("title: Call numbers", "title: Shelf marks", 1))
+    assert handbook_key(minimal) != before  # lesson titles are listed in the handbook
+
+
+def test_the_handbook_reads_nothing_its_outline_leaves_out() -> None:
+    from builder.check import check_curriculum
+    from builder.course import resolve
+    from builder.formats import pdf
+    from builder.themes import load_theme
+
+    sources, _ = check_curriculum(Path(__file__).resolve().parents[1] / "curriculum")
+    assert sources is not None
+    course, theme = resolve(sources), load_theme("default")
+    full = pdf.prepare(course, None, theme, pipeline.Options()).html
+    assert pdf.prepare(course.outline(), None, theme, pipeline.Options()).html == full

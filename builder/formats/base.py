@@ -44,6 +44,11 @@ class Format(ABC):
     def jobs(self, course: Course) -> list[Job]:
         return [Job(self.name, s.code) for s in course.sets]
 
+    def inputs(self, course: Course, job: Job) -> Course:
+        """The part of the course this job reads: the writer gets only this, and the job's cache
+        key hashes only this. Formats that read less than everything narrow it."""
+        return course
+
     @abstractmethod
     def write(self, course: Course, job: Job, theme: Theme, out: OutDir, options: Options) -> list[Diagnostic]:
         """Write the job's files through `out`; return output-specific warnings."""

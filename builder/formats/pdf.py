@@ -55,6 +55,11 @@ class Pdf(Format):
     def jobs(self, course: Course) -> list[Job]:
         return [Job(self.name, s.code) for s in course.sets] + [Job(self.name, None)]
 
+    def inputs(self, course: Course, job: Job) -> Course:
+        # The handbook summarises sets (outcomes, lesson titles, rubrics) and never prints a lesson's
+        # text or a question: a lesson edit must not re-render it.
+        return course if job.set_code else course.outline()
+
     def write(self, course: Course, job: Job, theme: Theme, out: OutDir, options: Options) -> list[Diagnostic]:
         try:
             prepared = prepare(course, job.set_code, theme, options)
