@@ -339,10 +339,24 @@ def _syntax_error(path: str, exc: YAMLError, text: str) -> Diagnostic:
     return error("yaml-syntax", message, SourceLoc(path, line, col), hint)
 
 
+_BLOCK_START = re.compile(r"""(?:^|[:\-]\s)[|>][0-9+-]*\s*(?:#.*)?$""")
+
+
 def _unbalanced_quote_line(text: str, upto: int) -> int | None:
-    """First line before `upto` that opens a double-quoted value and does not close it."""
+    """First line before `upto` that opens a double-quoted value and does not close it.
+
+    Lines inside block scalars (`body: |`) are prose, where quotes need not pair: skipped."""
+    block_indent: int | None = None  # indentation of the key that opened the current block scalar
     for number, raw in enumerate(text.split("\n")[: upto - 1], start=1):
+        indent = len(raw) - len(raw.lstrip(" "))
+        if block_indent is not None:
+            if not raw.strip() or indent > block_indent:
+                continue
+            block_indent = None
         body = raw.split(" #", 1)[0].replace('\\"', "")
+        if _BLOCK_START.search(body.rstrip()):
+            block_indent = indent
+            continue
         if body.count('"') % 2 == 1 and body.lstrip().startswith(("-", '"')) | (': "' in body):
             return number
     return None

@@ -274,3 +274,15 @@ def test_a_syntax_error_does_not_make_the_program_report_the_set_missing(minimal
     _apply(minimal, CASES[0])  # a YAML syntax error in sets/tst.yaml
     _, diags = check_curriculum(minimal, base=minimal)
     assert [d.code for d in diags] == ["yaml-syntax"], [d.render() for d in diags]
+
+
+def test_a_lone_quote_in_lesson_prose_is_not_blamed_for_a_later_syntax_error(minimal: Path) -> None:
+    f = minimal / "sets" / "tst.yaml"
+    text = f.read_text(encoding="utf-8")
+    text = text.replace("      Put three books in order.", '      Kim says: "put three books in order.', 1)
+    text = text.replace("      prompt: Which part of", "      prompt: Which: part of", 1)
+    f.write_text(text, encoding="utf-8")
+    _, diags = check_curriculum(minimal, base=minimal)
+    (d,) = diags
+    assert d.code == "yaml-syntax" and d.loc.line == 31
+    assert d.hint and "not closed" not in d.hint and "must be quoted" in d.hint
