@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic
-from .fingerprint import code_digest
+from .fingerprint import code_digest, files_digest
 
 if TYPE_CHECKING:
     from .course import Course
@@ -21,11 +21,7 @@ if TYPE_CHECKING:
 
 
 def theme_digest(theme: Theme) -> str:
-    h = hashlib.sha256()
-    for f in theme.files():
-        h.update(str(f.name).encode())
-        h.update(f.read_bytes())
-    return h.hexdigest()
+    return files_digest(theme.files())
 
 
 def job_key(course: Course, job: Job, fmt: Format, theme_hash: str, options: Options) -> str:

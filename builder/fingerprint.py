@@ -38,9 +38,10 @@ def code_digest() -> str:
 
 @dataclass(frozen=True)
 class BuildRecord:
-    inputs: str
+    inputs: str  # sources_digest() taken before the build read anything
     dist: str
     theme_files: tuple[str, ...]
+    theme: str  # files_digest() of theme_files, taken before any job ran
     outputs: tuple[tuple[str, str], ...]  # (path relative to dist, sha256)
     diagnostics: tuple[Diagnostic, ...]
 
@@ -58,13 +59,21 @@ def _tree(root: Path) -> list[Path]:
     return found
 
 
-def inputs_digest(root: Path, theme_files: list[Path], settings: dict[str, Any], code: str) -> str:
+def sources_digest(root: Path, settings: dict[str, Any], code: str) -> str:
+    """Every curriculum file, the options and the builder's code. Taken before the build starts,
+    so a file saved while a build runs is seen as changed by the next one."""
     h = hashlib.sha256(json.dumps({"settings": settings, "code": code}, sort_keys=True).encode())
     for f in _tree(root):
         h.update(f.relative_to(root).as_posix().encode() + b"\0")
         h.update(_file_digest(f).encode())
-    for f in theme_files:
-        h.update(str(f).encode() + b"\0")
+    return h.hexdigest()
+
+
+def files_digest(files: list[Path]) -> str:
+    """Names and contents in the given order; names without folders, so a moved checkout keeps its cache."""
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.name.encode() + b"\0")
         h.update(_file_digest(f).encode() if f.is_file() else b"missing")
     return h.hexdigest()
 
@@ -80,6 +89,7 @@ def read(cache_root: Path) -> BuildRecord | None:
             inputs=raw["inputs"],
             dist=raw["dist"],
             theme_files=tuple(raw["theme_files"]),
+            theme=raw["theme"],
             outputs=tuple((str(a), str(b)) for a, b in raw["outputs"]),
             diagnostics=tuple(Diagnostic.from_json(d) for d in raw["diagnostics"]),
         )
@@ -92,6 +102,7 @@ def write(cache_root: Path, record: BuildRecord) -> None:
         "inputs": record.inputs,
         "dist": record.dist,
         "theme_files": list(record.theme_files),
+        "theme": record.theme,
         "outputs": [list(o) for o in record.outputs],
         "diagnostics": [d.to_json() for d in record.diagnostics],
     }
@@ -105,11 +116,11 @@ def forget(cache_root: Path) -> None:
     (cache_root / RECORD).unlink(missing_ok=True)
 
 
-def unchanged(record: BuildRecord, root: Path, dist: Path, settings: dict[str, Any], code: str) -> bool:
-    if record.dist != str(dist.absolute()) or not dist.is_dir():
+def unchanged(record: BuildRecord, sources: str, dist: Path) -> bool:
+    """Whether a build whose sources_digest() is `sources` would reproduce what dist/ holds."""
+    if record.inputs != sources or record.dist != str(dist.absolute()) or not dist.is_dir():
         return False
-    theme_files = [Path(p) for p in record.theme_files]
-    if inputs_digest(root, theme_files, settings, code) != record.inputs:
+    if files_digest([Path(p) for p in record.theme_files]) != record.theme:
         return False
     return dist_listing(dist) == record.outputs
 

@@ -104,8 +104,9 @@ def build(
         "theme": theme_name,
         "strict": strict,
     }
+    sources_hash = fingerprint.sources_digest(root, settings, code_digest())
     record = None if force else fingerprint.read(cache_root)
-    if record is not None and fingerprint.unchanged(record, root, dist, settings, code_digest()):
+    if record is not None and fingerprint.unchanged(record, sources_hash, dist):
         result.diagnostics = list(record.diagnostics)
         result.written = [rel for rel, _ in record.outputs]
         result.published = result.up_to_date = True
@@ -157,6 +158,7 @@ def build(
 
         staging.seed_from_dist(redone)
         clock = time.perf_counter()
+        theme_files = theme.files()
         theme_hash = theme_digest(theme)
         todo: list[tuple[Job, str]] = []
         for job in result.jobs:
@@ -191,13 +193,13 @@ def build(
         staging.publish()
         result.timings["publish"] = time.perf_counter() - clock
         result.published = True
-        inputs = fingerprint.inputs_digest(root, theme.files(), settings, code_digest())
         fingerprint.write(
             cache_root,
             fingerprint.BuildRecord(
-                inputs,
+                sources_hash,
                 str(dist.absolute()),
-                tuple(str(f) for f in theme.files()),
+                tuple(str(f) for f in theme_files),
+                theme_hash,
                 fingerprint.dist_listing(dist),
                 tuple(result.diagnostics),
             ),

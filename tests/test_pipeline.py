@@ -259,3 +259,23 @@ def test_the_handbook_reads_nothing_its_outline_leaves_out() -> None:
     course, theme = resolve(sources), load_theme("default")
     full = pdf.prepare(course, None, theme, pipeline.Options()).html
     assert pdf.prepare(course.outline(), None, theme, pipeline.Options()).html == full
+
+
+def test_a_file_saved_while_a_build_runs_is_seen_by_the_next_build(
+    minimal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dist = tmp_path / "dist"
+    f = minimal / "sets" / "tst.yaml"
+    real_write = MoodleXml.write
+
+    def write_then_edit(self: MoodleXml, *args: object) -> object:
+        out = real_write(self, *args)  # type: ignore[arg-type]
+        f.write_text(f.read_text().replace("Put three books in order.", "Put six books in order."))
+        return out
+
+    monkeypatch.setattr(MoodleXml, "write", write_then_edit)
+    assert _build(minimal, dist).ok
+    monkeypatch.setattr(MoodleXml, "write", real_write)
+    again = _build(minimal, dist)
+    assert not again.up_to_date
+    assert sorted(j.label for j in again.rebuilt) == ["competency_csv:program", "moodle_xml:TST"]
