@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from . import fingerprint, formats
-from .cache import Cache, job_key, theme_digest
+from .cache import Cache, job_key
 from .diagnostics import Diagnostic, Severity, SourceLoc, error
 from .fingerprint import code_digest
 from .formats.base import Job, Options
@@ -159,7 +159,7 @@ def build(
         staging.seed_from_dist(redone)
         clock = time.perf_counter()
         theme_files = theme.files()
-        theme_hash = theme_digest(theme)
+        theme_hash = fingerprint.files_digest(theme_files)
         todo: list[tuple[Job, str]] = []
         for job in result.jobs:
             fmt = formats.get(job.format)
