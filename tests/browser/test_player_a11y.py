@@ -42,8 +42,7 @@ def test_axe_finds_nothing_on_any_screen(launch: Launch) -> None:
 
 
 def test_axe_on_the_largest_bundled_set(launch: Launch, site: Site) -> None:
-    if site.largest is None:
-        pytest.skip("no set of the bundled curriculum checks clean yet")
+    assert site.largest is not None, "the bundled curriculum must check clean: run coursepack check"
     sco = launch("2004", site.largest)
     for _ in sco.content["lessons"]:
         sco.next()
@@ -60,6 +59,7 @@ def test_axe_on_the_largest_bundled_set(launch: Launch, site: Site) -> None:
         if len(seen) == 6:
             assert_axe_clean(sco.frame, it["id"] + " with feedback")
         sco.next()
+    assert len(seen) == 6, f"the largest set should use every item type, saw {sorted(seen)}"
     assert_axe_clean(sco.frame, "results, passed")
 
 
