@@ -197,6 +197,16 @@ def sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str)
     return el
 
 
+def sco_resource(root: etree._Element, cp: str, adlcp: str, scormtype: str, code: str, files: list[str]) -> None:
+    """The package's one SCO resource, listing every file. SCORM 1.2 and 2004 write it alike but
+    for their namespaces and the spelling of the type attribute (scormtype / scormType)."""
+    resources = sub(root, f"{{{cp}}}resources")
+    res = sub(resources, f"{{{cp}}}resource", identifier=f"RES-{code}", type="webcontent", href=LAUNCH)
+    res.set(f"{{{adlcp}}}{scormtype}", "sco")
+    for name in files:
+        sub(res, f"{{{cp}}}file", href=name)
+
+
 def serialize(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 

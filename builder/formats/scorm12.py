@@ -10,7 +10,18 @@ from typing import Any
 from lxml import etree
 
 from ..course import Course, CSet
-from ._scorm import LAUNCH, XML_LANG, XSI, ScormFormat, manifest_id, mastery_percent, number, plain, serialize, sub
+from ._scorm import (
+    XML_LANG,
+    XSI,
+    ScormFormat,
+    manifest_id,
+    mastery_percent,
+    number,
+    plain,
+    sco_resource,
+    serialize,
+    sub,
+)
 
 CP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
@@ -68,11 +79,7 @@ def manifest(course: Course, cset: CSet, files: list[str]) -> bytes:
     sub(item, _cp("title"), cset.title)
     # Moodle may turn lesson_status into passed/failed from score.raw against this; the player uses the same mark.
     sub(item, f"{{{ADLCP}}}masteryscore", number(mastery_percent(cset)))
-    resources = sub(root, _cp("resources"))
-    res = sub(resources, _cp("resource"), identifier=f"RES-{cset.code}", type="webcontent", href=LAUNCH)
-    res.set(f"{{{ADLCP}}}scormtype", "sco")
-    for name in files:
-        sub(res, _cp("file"), href=name)
+    sco_resource(root, CP, ADLCP, "scormtype", cset.code, files)
     return serialize(root)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from lxml import etree
 
 from ..course import Course, CSet
-from ._scorm import LAUNCH, XSI, ScormFormat, manifest_id, number, plain, serialize, sub
+from ._scorm import XSI, ScormFormat, manifest_id, number, plain, sco_resource, serialize, sub
 
 CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_v1p3"
@@ -108,11 +108,7 @@ def manifest(course: Course, cset: CSet, files: list[str]) -> bytes:
     _sequencing(item, cset)
     # flow lets the LMS start the single SCO by itself instead of waiting for a choice in its menu
     sub(sub(org, _ss("sequencing")), _ss("controlMode"), choice="true", flow="true")
-    resources = sub(root, _cp("resources"))
-    res = sub(resources, _cp("resource"), identifier=f"RES-{cset.code}", type="webcontent", href=LAUNCH)
-    res.set(f"{{{ADLCP}}}scormType", "sco")
-    for name in files:
-        sub(res, _cp("file"), href=name)
+    sco_resource(root, CP, ADLCP, "scormType", cset.code, files)
     return serialize(root)
 
 
