@@ -14,9 +14,11 @@ from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from .diagnostics import Diagnostic, SourceLoc, error, warning
-from .load import Document, KeyPath, load_file
+from .load import MAX_BYTES, Document, KeyPath, load_file
 from .media import check_media
 from .model import CompetencySet, Program
+from .safe_io import read_confined
+from .themes import theme_diagnostics
 from .validate import validate
 
 
@@ -60,7 +62,7 @@ def check_curriculum(root: Path, base: Path | None = None) -> tuple[Sources | No
             )
         )
     else:
-        program_doc, found = load_file(program_file, _display(root, program_file, base))
+        program_doc, found = load_file(program_file, _display(root, program_file, base), root)
         diags += found
         if program_doc is not None:
             program, found = validate(program_doc, Program)
@@ -80,7 +82,7 @@ def check_curriculum(root: Path, base: Path | None = None) -> tuple[Sources | No
     # second, misleading "no such set" error.
     broken_codes: set[str] = set()
     for file in set_files:
-        doc, found = load_file(file, _display(root, file, base))
+        doc, found = load_file(file, _display(root, file, base), root)
         diags += found
         if doc is None:
             broken_codes.update(_code_in_text(file))
@@ -99,6 +101,7 @@ def check_curriculum(root: Path, base: Path | None = None) -> tuple[Sources | No
     diags += _check_unique_ids(sets)
     if program is not None and program_doc is not None:
         diags += _check_program(program, program_doc, sets, broken_codes)
+        diags += theme_diagnostics(program.theme, program_doc.loc(("theme",)))
     if program is None or program_doc is None or any(d.severity.value == "error" for d in diags):
         return None, diags
     return Sources(root, program, program_doc, tuple(sets)), diags
@@ -114,9 +117,13 @@ def _code_in_text(file: Path) -> list[str]:
     """The `code:` of a set file YAML could not parse, read line-wise, so the program's reference to
     it is not reported as a second, misleading error."""
     try:
-        head = file.read_bytes()[:200_000].decode("utf-8", errors="replace")
+        raw = read_confined(file, file.parent.parent, MAX_BYTES)
     except OSError:
         return []
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 from Notepad: still find the code
+        head = raw.decode("utf-16", errors="replace")
+    else:
+        head = raw.decode("utf-8", errors="replace")
     return re.findall(r"^code:\s*['\"]?([A-Z][A-Z0-9]{1,9})['\"]?\s*(?:#.*)?$", head, re.M)[:1]
 
 

@@ -18,6 +18,7 @@ from ruamel.yaml import YAML, events
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .diagnostics import Diagnostic, SourceLoc, error
+from .safe_io import UnsafeFile, read_confined
 
 try:  # the C parser ships separately (ruamel.yaml.clib); fall back when a platform lacks a wheel
     from _ruamel_yaml import CParser as _CParser  # type: ignore[import-not-found]
@@ -29,6 +30,10 @@ MAX_DEPTH = 48
 MAX_NODES = 200_000
 
 KeyPath = tuple[str | int, ...]
+# Characters XML 1.0 forbids (C0 controls but tab/LF/CR, surrogates, U+FFFE/U+FFFF); every
+# output is XML or lands in XML, so the loader refuses them where they are written.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+MAX_NUMBER_CHARS = 40  # Python refuses to convert integers of 4,300+ digits; no field needs 40
 
 
 class SourceInt(int):
@@ -73,6 +78,10 @@ _INT8 = re.compile(r"^0o[0-7]+$")
 _INT16 = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _SPECIAL_FLOAT = {".inf": "inf", "+.inf": "inf", "-.inf": "-inf", ".nan": "nan"}
+
+
+def _is_number(text: str) -> bool:
+    return any(p.match(text) for p in (_INT10, _INT8, _INT16, _FLOAT))
 
 
 def resolve_plain(text: str) -> Any:
@@ -189,6 +198,29 @@ class _Builder:
         frame.pending_key = None
         return True
 
+    def _check_scalar(self, ev: Any, pos: tuple[int, int]) -> None:
+        """Text every output format can hold: XML 1.0 refuses control characters and U+FFFE/FFFF
+        (lxml raises mid-build), and a number of thousands of digits cannot even be converted."""
+        bad = _XML_ILLEGAL.search(ev.value)
+        if bad is not None:
+            self.diags.append(
+                error(
+                    "illegal-character",
+                    f"the text contains the character U+{ord(bad.group()):04X}, which XML (SCORM, Moodle) cannot hold",
+                    self.loc(pos),
+                    "remove it; if it came from a \\x or \\u escape in quotes, write the character you meant",
+                )
+            )
+        if not ev.style and len(ev.value) > MAX_NUMBER_CHARS and _is_number(ev.value):
+            raise _Stop(
+                error(
+                    "number-too-large",
+                    f"a number of {len(ev.value):,} characters; numbers here are at most {MAX_NUMBER_CHARS}",
+                    self.loc(pos),
+                    "quote it if it is text, or write a sensible number",
+                )
+            )
+
     def _expecting_key(self) -> bool:
         return bool(self.stack) and isinstance(self.stack[-1].container, dict) and (self.stack[-1].pending_key is None)
 
@@ -207,6 +239,7 @@ class _Builder:
             return
         if isinstance(ev, events.ScalarEvent):
             pos = _pos(ev.start_mark)
+            self._check_scalar(ev, pos)
             value: Any
             if (
                 not ev.style
@@ -283,6 +316,13 @@ class _Stop(Exception):
 
 
 def _decode(path: str, raw: bytes) -> tuple[str | None, Diagnostic | None]:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, error(
+            "encoding",
+            "the file is saved as UTF-16; coursepack reads UTF-8",
+            SourceLoc(path, 1, 1),
+            "save the file as UTF-8 plain text (in Notepad: Save as → Encoding: UTF-8)",
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -410,10 +450,14 @@ def load_text(path: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
     return Document(path, builder.root, builder.spans), builder.diags
 
 
-def load_file(file: Path, display: str) -> tuple[Document | None, list[Diagnostic]]:
+def load_file(file: Path, display: str, root: Path | None = None) -> tuple[Document | None, list[Diagnostic]]:
+    """Load one curriculum file; it must be a regular file of at most MAX_BYTES that, symlinks
+    followed, stays under `root` (default: its own folder's parent)."""
     try:
-        size = file.stat().st_size
-        if size > MAX_BYTES:
+        raw = read_confined(file, root or file.parent.parent, MAX_BYTES)
+    except UnsafeFile as exc:
+        if exc.too_large:
+            size = file.stat().st_size
             return None, [
                 error(
                     "file-too-large",
@@ -422,9 +466,14 @@ def load_file(file: Path, display: str) -> tuple[Document | None, list[Diagnosti
                     "split the set into smaller files or move media out of the YAML",
                 )
             ]
-        raw = file.read_bytes()
-    except OSError as exc:
-        return None, [error("unreadable", f"cannot read the file: {exc.strerror}", SourceLoc(display, 1, 1))]
+        return None, [
+            error(
+                "unsafe-file",
+                f"the file {exc.reason}",
+                SourceLoc(display, 1, 1),
+                "curriculum files must be plain files inside the curriculum folder",
+            )
+        ]
     text, problem = _decode(display, raw)
     if problem is not None or text is None:
         return None, [problem] if problem else []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+import traceback
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,8 +73,38 @@ def run_job(course: Course, job: Job, theme: Theme, folder: Path, options: Optio
     start = time.perf_counter()
     fmt = formats.get(job.format)
     out = OutDir(folder)
-    diags = fmt.write(fmt.inputs(course, job), job, theme, out, options)
+    try:
+        diags = fmt.write(fmt.inputs(course, job), job, theme, out, options)
+    except Exception as exc:  # noqa: BLE001 - sorted below: a theme's fault is a located error
+        diags = [template_failure(exc, course.loc(job.set_code or "program"))]
     return list(out.written), diags, time.perf_counter() - start
+
+
+def template_failure(exc: Exception, fallback: SourceLoc) -> Diagnostic:
+    """A theme template that failed at render time (sandbox refusal, missing or unsafe template,
+    undefined name) as a diagnostic at the template's line; any other exception is re-raised."""
+    import jinja2
+
+    from .safe_io import UnsafeFile
+    from .themes import display
+
+    if not isinstance(exc, (jinja2.TemplateError, UnsafeFile)):
+        raise exc
+    where = fallback
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        where = SourceLoc(display(Path(exc.filename)), exc.lineno or 1, 1)
+    else:
+        frames = traceback.extract_tb(exc.__traceback__)
+        in_template = [f for f in frames if f.filename.endswith(".html") and os.path.isfile(f.filename)]
+        if in_template:
+            where = SourceLoc(display(Path(in_template[-1].filename)), in_template[-1].lineno or 1, 1)
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        message = f"the theme template did something the sandbox forbids: {exc}"
+    elif isinstance(exc, jinja2.TemplateNotFound):
+        message = f"the theme template asks for a template that cannot be loaded: {exc.message or exc.name}"
+    else:
+        message = f"the theme template failed: {exc}"
+    return error("theme-template", message, where, "templates may only use the values the writer passes in")
 
 
 def default_workers() -> int:
@@ -142,7 +173,7 @@ def build(
     try:
         theme = load_theme(theme_name or course.program.theme)
     except ThemeError as exc:
-        result.diagnostics.append(error("theme", str(exc), sources.program_doc.loc(("theme",))))
+        result.diagnostics.append(exc.diagnostic(sources.program_doc.loc(("theme",))))
         return result
     result.jobs = plan(course, format_names, set_codes)
     if progress:

@@ -88,7 +88,7 @@ def _build(root: Path, theme_name: str | None, folder: Path) -> Outcome:
     try:
         theme = load_theme(theme_name or course.program.theme)
     except ThemeError as exc:
-        return Outcome(None, (*diags, error("theme", str(exc), sources.program_doc.loc(("theme",)))))
+        return Outcome(None, (*diags, exc.diagnostic(sources.program_doc.loc(("theme",)))))
     files: dict[str, Path] = {}
     entries = []
     for cset in course.sets:
