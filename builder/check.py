@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
+from . import limits
 from .diagnostics import Diagnostic, SourceLoc, error, warning
 from .load import MAX_BYTES, Document, KeyPath, load_file
 from .media import check_media
@@ -66,7 +68,7 @@ def check_curriculum(root: Path, base: Path | None = None) -> tuple[Sources | No
         diags += found
         if program_doc is not None:
             program, found = validate(program_doc, Program)
-            diags += found
+            diags += found + limits.markup_depth(program_doc)
     set_files = sorted((root / "sets").glob("*.yaml")) + sorted((root / "sets").glob("*.yml"))
     if not set_files and program_file.is_file():
         diags.append(
@@ -192,6 +194,7 @@ def _check_set(s: SetSource, root: Path) -> list[Diagnostic]:
                 )
             )
 
+    out += limits.set_limits(m, doc)
     for i, o in enumerate(m.outcomes):
         own_id(o.id, ("outcomes", i, "id"))
     for i, lesson in enumerate(m.lessons):
@@ -350,8 +353,10 @@ def asset_problem(path: str, root: Path) -> str | None:
     target = (root / path).resolve()
     if not target.is_relative_to(real_root):
         return f"asset path {path!r} resolves outside the curriculum folder (a symlink?)"
-    if not target.is_file():
+    if not target.exists():
         return f"asset file {path!r} does not exist"
+    if not target.is_file() or not stat.S_ISREG(target.stat().st_mode):
+        return f"asset {path!r} is not a regular file (a FIFO, a device or a folder)"
     return None
 
 

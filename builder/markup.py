@@ -89,3 +89,23 @@ def inline(text: str) -> str:
 def plain(text: str) -> str:
     """Text for places that take no markup (XML attributes, PDF metadata)."""
     return html.escape(text, quote=True)
+
+
+# Markdown-it caps block nesting at 20 (`maxNesting`), but emphasis nests without limit: `*`×1500 gives
+# 750 levels of <em>/<strong>, and renderers recurse per level (WeasyPrint hit RecursionError). 40
+# leaves room for 20 block levels and 20 inline ones; no prose needs more than a handful.
+MAX_DEPTH = 40
+_NESTERS = "*_~[]"
+
+
+def depth(markdown: str) -> int:
+    """How deeply the rendered HTML of `markdown` nests (block and inline elements), or 0 when it
+    cannot exceed MAX_DEPTH: blocks stop at 20, and each inline level costs two of `_NESTERS`."""
+    if sum(markdown.count(c) for c in _NESTERS) < MAX_DEPTH:
+        return 0
+    best = 0
+    for tok in _md().parse(markdown):
+        best = max(best, tok.level + (tok.nesting == 1))
+        for child in tok.children or []:
+            best = max(best, tok.level + 1 + child.level + (child.nesting == 1))
+    return best

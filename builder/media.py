@@ -7,6 +7,7 @@ too. Positions point into block scalars line by line, so a committee member land
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from .diagnostics import Diagnostic, SourceLoc, error, warning
 from .load import Document, KeyPath
 from .markup import references
 from .model import CompetencySet
+from .safe_io import UnsafeFile, read_confined
 
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 MEDIA_TYPES = IMAGE_TYPES | {".mp3", ".ogg", ".m4a", ".mp4", ".webm", ".pdf"}
@@ -92,11 +94,11 @@ def check_media(m: CompetencySet, doc: Document, root: Path) -> list[Diagnostic]
             )
         file = root / rel
         if file.is_file() and file.resolve().is_relative_to(root.resolve()):
-            out += _file_problems(file, rel, loc)
+            out += _file_problems(file, rel, loc, root)
     return out
 
 
-def _file_problems(file: Path, rel: str, loc: SourceLoc) -> list[Diagnostic]:
+def _file_problems(file: Path, rel: str, loc: SourceLoc, root: Path) -> list[Diagnostic]:
     suffix = file.suffix.lower()
     if suffix not in MEDIA_TYPES:
         return [
@@ -127,12 +129,51 @@ def _file_problems(file: Path, rel: str, loc: SourceLoc) -> list[Diagnostic]:
                 "resize it; 1600 px wide is plenty for a screen and a printed page",
             )
         )
+    try:
+        data = read_confined(file, root, MAX_BYTES)
+    except UnsafeFile as exc:
+        return [error("unsafe-file", f"asset {rel!r} {exc.reason}", loc, "assets must be plain files")]
     if suffix == ".svg":
-        reason = svg_problem(file.read_bytes())
+        reason = svg_problem(data)
         if reason:
             hint = "export it again as a plain drawing, or as PNG"
             out.append(error("unsafe-svg", f"SVG asset {rel!r} {reason}", loc, hint))
+    elif not _looks_like(suffix, data):
+        out.append(
+            error(
+                "asset-content",
+                f"asset {rel!r} is named {suffix} but its content is not a {suffix[1:].upper()} file",
+                loc,
+                "export it again in the format its name says, or rename it to what it is",
+            )
+        )
     return out
+
+
+# The first bytes of each media type: a zip renamed to .png would otherwise travel in every package,
+# and browsers or PDF readers that sniff content could treat it as something else.
+_MAGIC: dict[str, tuple[tuple[int, bytes], ...]] = {
+    ".png": ((0, b"\x89PNG\r\n\x1a\n"),),
+    ".jpg": ((0, b"\xff\xd8\xff"),),
+    ".jpeg": ((0, b"\xff\xd8\xff"),),
+    ".gif": ((0, b"GIF87a"), (0, b"GIF89a")),
+    ".webp": ((8, b"WEBP"),),
+    ".pdf": ((0, b"%PDF-"),),
+    ".ogg": ((0, b"OggS"),),
+    ".webm": ((0, b"\x1a\x45\xdf\xa3"),),
+    ".mp4": ((4, b"ftyp"),),
+    ".m4a": ((4, b"ftyp"),),
+    ".mp3": ((0, b"ID3"), (0, b"\xff\xfb"), (0, b"\xff\xf3"), (0, b"\xff\xf2"), (0, b"\xff\xfa")),
+}
+
+
+def _looks_like(suffix: str, data: bytes) -> bool:
+    signatures = _MAGIC.get(suffix)
+    if signatures is None:
+        return True
+    if suffix == ".webp" and not data.startswith(b"RIFF"):
+        return False
+    return any(data[at : at + len(magic)] == magic for at, magic in signatures)
 
 
 _SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -160,7 +201,22 @@ def svg_problem(data: bytes) -> str | None:
             text = str(value).strip()
             if local == "href" and not text.startswith("#"):
                 return f"refers to another resource ({text[:40]!r})"
+            if local == "style" and _css_fetches(text):
+                return "has a style that loads another resource (url() or @import)"
+        if name == "style" and _css_fetches("".join(str(t) for t in el.itertext())):
+            return "has a <style> that loads another resource (@import or url())"
     return None
+
+
+_CSS_URL = re.compile(r"url\(\s*(['\"]?)\s*([^'\")\s]*)", re.I)
+
+
+def _css_fetches(css: str) -> bool:
+    """Whether CSS imports a stylesheet or points url() anywhere but at a fragment of the SVG itself."""
+    unescaped = re.sub(r"\\([0-9a-fA-F]{1,6})\s?", lambda m: chr(min(int(m.group(1), 16), 0x10FFFF)), css).lower()
+    if "@import" in unescaped:
+        return True
+    return any(not m.group(2).startswith("#") for m in _CSS_URL.finditer(unescaped))
 
 
 def _strings(node: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:

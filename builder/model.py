@@ -7,6 +7,7 @@ references, program rules) live in check.py.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from enum import Enum
 from typing import Annotated, Any, Literal
@@ -36,8 +37,15 @@ def _no_blank(value: str) -> str:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_as_written), AfterValidator(_no_blank)]
-Markdown = Text
+def _characters(value: str) -> str:
+    """Plain text is text, not HTML: a committee member who writes `R&eacute;sum&eacute;` or `Q&amp;A`
+    means the characters, which every output then escapes once (it showed `&amp;amp;` before).
+    Markdown fields need no such step: markdown-it decodes references itself."""
+    return html.unescape(value) if "&" in value else value
+
+
+Text = Annotated[str, BeforeValidator(_as_written), AfterValidator(_characters), AfterValidator(_no_blank)]
+Markdown = Annotated[str, BeforeValidator(_as_written), AfterValidator(_no_blank)]
 CODE_RE = r"^[A-Z][A-Z0-9]{1,9}$"
 ID_RE = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
 # Constraints before the validator: the validator still runs first (it wraps them), and the
@@ -103,6 +111,11 @@ class Route(Strict):
     id: RouteKind = Field(description="`course` or `portfolio`.")
     title: Text
     description: Markdown
+    pass_rule: Markdown | None = Field(
+        None,
+        description="How a submission on this route passes, e.g. the portfolio's review rule; "
+        "printed after the description and on every rubric worksheet.",
+    )
 
 
 class Program(Strict):
