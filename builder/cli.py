@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from . import __version__, formats, pipeline
+from . import __version__, formats, pipeline, publish
 from .diagnostics import Diagnostic, Severity
 from .formats.base import PAPERS, Options
 
@@ -183,11 +183,19 @@ def build(
                     workers=jobs,
                     progress=view,
                 )
+        except publish.OutputRefused as exc:
+            click.echo(f"error: {exc}; nothing was written", err=True)
+            return EXIT_USAGE
+        except publish.OutputBusy as exc:
+            click.echo(f"error: {exc}; the previous {out}/ is unchanged", err=True)
+            return EXIT_CONTENT
         except OSError as exc:
             click.echo(
                 f"error: cannot write {exc.filename or out}: {exc.strerror}; the previous {out}/ is unchanged", err=True
             )
             return EXIT_CONTENT
+        for line in result.swept:
+            click.echo(f"note: {line}", err=True)
         _print_diagnostics(result.diagnostics, strict)
         if not result.ok:
             click.echo(f"build failed; the previous {out}/ is unchanged", err=True)

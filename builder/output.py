@@ -9,6 +9,8 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
+from .publish import OLD, STAGING, temp_prefix, umask_mode
+
 # 1980-01-01, the earliest time a zip entry can hold: no build date leaks into outputs.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -70,26 +72,30 @@ class Staging:
     def __init__(self, dist: Path):
         self.dist = dist.resolve() if dist.exists() else dist.absolute()
         self.dist.parent.mkdir(parents=True, exist_ok=True)
-        self.root = Path(tempfile.mkdtemp(prefix=".coursepack-staging-", dir=self.dist.parent))
+        self.root = Path(tempfile.mkdtemp(prefix=temp_prefix(STAGING, self.dist), dir=self.dist.parent))
+        # mkdtemp makes 0700; the published folder gets the modes the user's umask asks for.
+        os.chmod(self.root, umask_mode())
 
     def seed_from_dist(self, drop: Callable[[str], bool]) -> None:
-        """Start from the previous dist/ (hard links, not copies) minus the files this build redoes.
+        """Start from copies of the previous dist/'s files, minus the files this build redoes.
 
-        Dropping what a rebuilt format owns is also what removes the outputs of deleted sets."""
+        Copies, never hard links: a writer rewriting a file in staging must not change the live
+        output before the swap (a failed `--set` build did exactly that). Dropping what a rebuilt
+        format owns is also what removes the outputs of deleted sets."""
         if not self.dist.is_dir():
             return
         for src in sorted(self.dist.rglob("*")):
             rel = src.relative_to(self.dist).as_posix()
-            if src.is_dir() or drop(rel):
+            if src.is_symlink() or not src.is_file() or drop(rel):
                 continue
             dst = self.root / rel
             dst.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(str(src), str(dst))
+            shutil.copyfile(src, dst)
 
     def publish(self) -> None:
         old = None
         if self.dist.exists():
-            old = Path(tempfile.mkdtemp(prefix=".coursepack-old-", dir=self.dist.parent))
+            old = Path(tempfile.mkdtemp(prefix=temp_prefix(OLD, self.dist), dir=self.dist.parent))
             os.rmdir(old)
             os.replace(self.dist, old)
         try:
@@ -103,11 +109,3 @@ class Staging:
 
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
-
-
-def _link_or_copy(src: str, dst: str) -> str:
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
-    return dst

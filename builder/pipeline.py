@@ -8,6 +8,7 @@ every job succeeded.
 from __future__ import annotations
 
 import os
+import signal
 import time
 import traceback
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from . import fingerprint, formats
+from . import fingerprint, formats, publish
 from .cache import Cache, job_key
 from .diagnostics import Diagnostic, Severity, SourceLoc, error
 from .fingerprint import code_digest
@@ -52,6 +53,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     published: bool = False
     up_to_date: bool = False  # nothing changed since the last build: dist/ left as it was
+    swept: list[str] = field(default_factory=list)  # leftovers of interrupted builds cleaned up first
 
     @property
     def ok(self) -> bool:
@@ -123,6 +125,32 @@ def build(
     workers: int | None = None,
     cache_dir: Path | None = None,
     progress: Progress | None = None,
+    lock_wait: float = publish.LOCK_WAIT_S,
+) -> BuildResult:
+    """Raises publish.OutputRefused (nothing touched) when `dist` is not a folder a build may replace,
+    publish.OutputBusy when another build keeps it locked for longer than `lock_wait` seconds."""
+    publish.refuse_unless_ours(dist, root, set(formats.FOLDERS))
+    dist.absolute().parent.mkdir(parents=True, exist_ok=True)
+    with publish.locked(dist.absolute(), lock_wait):
+        swept = publish.sweep(dist.absolute())
+        result = _build(root, dist, format_names, set_codes, options, theme_name, strict, force, workers,
+                        cache_dir, progress)
+        result.swept = swept
+        return result
+
+
+def _build(
+    root: Path,
+    dist: Path,
+    format_names: list[str],
+    set_codes: list[str] | None,
+    options: Options | None,
+    theme_name: str | None,
+    strict: bool,
+    force: bool,
+    workers: int | None,
+    cache_dir: Path | None,
+    progress: Progress | None,
 ) -> BuildResult:
     options = options or Options()
     result = BuildResult()
@@ -262,7 +290,8 @@ def _run(
         return [done(job, run_job(course, job, theme, folder(job), options)) for job, _ in todo]
     order = sorted(range(len(todo)), key=lambda i: -_COST.get(todo[i][0].format, 1))
     results: dict[Future[JobOutcome], int] = {}
-    with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+    pool_size = min(workers, len(todo))
+    with ProcessPoolExecutor(max_workers=pool_size, initializer=die_with, initargs=(os.getpid(),)) as pool:
         for i in order:
             job = todo[i][0]
             results[pool.submit(run_job, course, job, theme, folder(job), options)] = i
@@ -271,3 +300,18 @@ def _run(
             i = results[future]
             finished[i] = done(todo[i][0], future.result())
         return [finished[i] for i in range(len(todo))]
+
+
+def die_with(parent: int) -> None:
+    """Pool initializer: a worker exits when its build process dies, even by kill -9 (it would
+    otherwise wait on the job queue, or render on, for nobody). Linux only: prctl(PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the parent's normal shutdown still ends workers
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
