@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -59,13 +60,33 @@ def _tree(root: Path) -> list[Path]:
     return found
 
 
+def _source_digest(path: Path, real_root: Path) -> str:
+    """A curriculum file's digest without reading what must not be read: a FIFO would block
+    forever and /dev/zero never ends, so only regular files inside the curriculum are hashed;
+    anything else counts by its kind and link text (check reports it)."""
+    try:
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            target = os.readlink(path)
+            real = path.resolve()
+            if not (real.is_relative_to(real_root) and real.is_file()):
+                return f"link:{target}"
+            info = real.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return f"special:{stat.S_IFMT(info.st_mode)}"
+        return _file_digest(path)
+    except (OSError, RuntimeError):
+        return "unreadable"
+
+
 def sources_digest(root: Path, settings: dict[str, Any], code: str) -> str:
     """Every curriculum file, the options and the builder's code. Taken before the build starts,
     so a file saved while a build runs is seen as changed by the next one."""
     h = hashlib.sha256(json.dumps({"settings": settings, "code": code}, sort_keys=True).encode())
+    real_root = root.resolve()
     for f in _tree(root):
         h.update(f.relative_to(root).as_posix().encode() + b"\0")
-        h.update(_file_digest(f).encode())
+        h.update(_source_digest(f, real_root).encode())
     return h.hexdigest()
 
 
