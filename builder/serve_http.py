@@ -7,13 +7,16 @@ are refused too (DNS rebinding would otherwise let a web page read the preview).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import mimetypes
 import re
 import socket
+import sys
+import threading
 from collections.abc import Callable
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -45,8 +48,34 @@ def safe_path(target: str) -> str | None:
     return path
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True  # a page's open event stream must not keep Ctrl-C waiting
+MAX_THREADS = 64  # requests served at once; a page holds one for its event stream, a browser ~6 more
+IDLE_TIMEOUT_S = 20.0  # a connection that sends nothing this long is closed, freeing its thread
+_BUSY = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 1\r\n\r\n"
+
+
+def allowed_hosts(host: str, port: int) -> frozenset[str]:
+    """Host headers the server answers, derived from the address it listens on. Always checked:
+    a page elsewhere that resolves its own name to this machine (DNS rebinding) is refused whatever
+    --host is. A wildcard address accepts the machine's own names and addresses."""
+    names = {host.strip("[]").lower()}
+    if host in ("0.0.0.0", "::", ""):
+        names |= {socket.gethostname().lower(), socket.getfqdn().lower(), *LOOPBACK}
+        with contextlib.suppress(OSError):
+            names |= set(socket.gethostbyname_ex(socket.gethostname())[2])
+    if host in LOOPBACK or host.startswith("127."):
+        names |= set(LOOPBACK)
+    out: set[str] = set()
+    for name in names:
+        shown = f"[{name}]" if ":" in name else name
+        out.add(f"{shown}:{port}")
+        if port == 80:
+            out.add(shown)
+    return frozenset(out)
+
+
+class Server(HTTPServer):
+    """One thread per request, at most MAX_THREADS at once: a flood of idle connections gets a 503
+    each instead of a thread each, and a connection that goes away is not a traceback."""
 
     def __init__(self, host: str, port: int, make_app: Callable[[int], App]):
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -54,6 +83,34 @@ class Server(ThreadingHTTPServer):
         self.app = make_app(self.server_address[1])
         self.pages = Pages()
         self.static = static_files(self.app.scorm_again)
+        self.hosts = allowed_hosts(host, self.server_address[1])
+        self.slots = threading.BoundedSemaphore(MAX_THREADS)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.slots.acquire(blocking=False):
+            try:
+                request.settimeout(1.0)
+                request.sendall(_BUSY)
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        # Daemon threads: a page's open event stream must not keep Ctrl-C waiting.
+        threading.Thread(target=self._serve_one, args=(request, client_address), daemon=True).start()
+
+    def _serve_one(self, request: Any, client_address: Any) -> None:
+        try:
+            self.finish_request(request, client_address)
+        except Exception:  # noqa: BLE001 - socketserver's own policy: report, keep serving
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+            self.slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return  # the browser closed the tab or the connection idled out: nothing to report
+        super().handle_error(request, client_address)
 
 
 def make_server(host: str, port: int, make_app: Callable[[int], App]) -> Server:
@@ -63,6 +120,7 @@ def make_server(host: str, port: int, make_app: Callable[[int], App]) -> Server:
 class Handler(BaseHTTPRequestHandler):
     server: Server
     server_version = "coursepack-serve"
+    timeout = IDLE_TIMEOUT_S
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
         pass  # one line per request would drown the rebuild messages
@@ -110,11 +168,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _host_allowed(self) -> bool:
         host = self.headers.get("Host")
-        bound = self.server.app.host
-        if host is None or bound not in LOOPBACK:
-            return True
-        port = self.server.app.port
-        return host in {f"{name}:{port}" for name in ("127.0.0.1", "localhost", "[::1]")}
+        return host is not None and host.strip().lower() in self.server.hosts
 
     def _page(self, html: str, head: bool, code: HTTPStatus = HTTPStatus.OK) -> None:
         self._send(code, html.encode("utf-8"), "text/html; charset=utf-8", head, {"Content-Security-Policy": PAGE_CSP})
