@@ -6,11 +6,13 @@ generate well over 5,000 documents per run.
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from builder.check import check_curriculum
@@ -162,3 +164,75 @@ def test_structured_garbage_gives_located_model_errors(data: dict) -> None:  # t
     if doc is not None:
         _, more = validate(doc, CompetencySet)
         _assert_located(more, text)
+
+
+# ---------------------------------------------------------------- check ok → build ok
+# "Whatever check accepts, build writes": hostile values put into the text and number fields of a
+# valid set, then, when check accepts the curriculum, a real build of every format but the PDF
+# (kept out for speed; its renderer sees the same sanitised HTML the web export does).
+
+TEXT_LINE = re.compile(
+    r"^(\s*(?:- )?(?:title|summary|statement|prompt|text|feedback\w*|task|term|definition): )(.*)$"
+)
+NUMBER_LINE = re.compile(r"^(\s*(?:minutes|points|mastery_score|attempts): )(.*)$")
+HOSTILE_BITS = [
+    "\u202e", "\u200b", "]]>", "<![CDATA[", "{{ 7*7 }}", "{% raw %}",
+    "<script>x</script>", "&amp;", "&#0;", "&#x7;", "&eacute;", "**", "*" * 60, "_" * 60, "> " * 30,
+    "[a](javascript:x)", "![i](/etc/passwd)", "`", "\\", '"', "'", "%s", "${x}", "😀", "\U0010ffff",
+]
+ILLEGAL_BITS = ["\x07", "\x1b", "\ufffe", "\uffff", "\u0000"]  # check refuses these: sometimes one goes in
+HOSTILE_TEXT = st.lists(
+    st.sampled_from(HOSTILE_BITS) | st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=8),
+    min_size=1,
+    max_size=6,
+).map("".join)
+HOSTILE_NUMBER = st.integers(-(10**60), 10**60).map(str) | st.floats().map(repr) | st.sampled_from(["1e400", "-0"])
+BUILD_FORMATS = ["scorm12", "scorm2004", "cmi5", "moodle_xml", "competency_csv", "web"]
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar: JSON's escapes, raw astral characters (YAML has no surrogate
+    pairs), C1 controls escaped (YAML refuses them raw)."""
+    return re.sub("[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+
+
+@st.composite
+def hostile_values(draw: st.DrawFn) -> str:
+    lines = SEED_SET.split("\n")
+    texts = [i for i, line in enumerate(lines) if TEXT_LINE.match(line)]
+    numbers = [i for i, line in enumerate(lines) if NUMBER_LINE.match(line)]
+    for _ in range(draw(st.integers(1, 3))):
+        i = draw(st.sampled_from(texts))
+        lines[i] = TEXT_LINE.sub(lambda m: m.group(1) + _quoted(draw(HOSTILE_TEXT)), lines[i])
+    if draw(st.integers(0, 9)) == 0:
+        i = draw(st.sampled_from(texts))
+        lines[i] = TEXT_LINE.sub(lambda m: m.group(1) + _quoted(draw(st.sampled_from(ILLEGAL_BITS))), lines[i])
+    if draw(st.integers(0, 4)) == 0:
+        i = draw(st.sampled_from(numbers))
+        lines[i] = NUMBER_LINE.sub(lambda m: m.group(1) + draw(HOSTILE_NUMBER), lines[i])
+    return "\n".join(lines)
+
+
+@settings(COMMON, max_examples=40)
+@given(hostile_values())
+def test_what_check_accepts_build_writes(set_text: str) -> None:
+    from builder import pipeline
+
+    work = Path(tempfile.mkdtemp(prefix="cp-fuzz-build-"))
+    try:
+        root = work / "cur"
+        (root / "sets").mkdir(parents=True)
+        (root / "sets" / "tst.yaml").write_text(set_text, encoding="utf-8")
+        (root / "program.yaml").write_text(SEED_PROGRAM, encoding="utf-8")
+        sources, diags = check_curriculum(root, base=root)
+        _assert_located(diags, set_text)
+        if sources is None:
+            assert any(d.severity.value == "error" for d in diags)
+            event("refused by check")
+            return
+        event("built")
+        result = pipeline.build(root, work / "dist", BUILD_FORMATS, workers=1, cache_dir=work / "cache")
+        errors = [d.render() for d in result.diagnostics if d.severity.value == "error"]
+        assert result.ok and not errors, errors
+    finally:
+        shutil.rmtree(work)
