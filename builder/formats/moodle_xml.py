@@ -107,10 +107,12 @@ def _category(quiz: etree._Element, path: str, info_html: str, idnumber: str) ->
 
 
 def _head(
-    quiz: etree._Element, qtype: str, ident: str, prompt_html: str, general: str, grade: int
+    quiz: etree._Element, qtype: str, ident: str, prompt_html: str, general: str, grade: int, title: str = ""
 ) -> etree._Element:
+    """The fields every question has. The name is the id and the title where there is one (a
+    portfolio task), else the id and the start of the prompt, as the question bank lists it."""
     q = etree.SubElement(quiz, "question", type=qtype)
-    name = _shorten(f"{ident} {plain(prompt_html)}".strip(), QUESTION_NAME_MAX)
+    name = _shorten(f"{ident} {title or plain(prompt_html)}".strip(), QUESTION_NAME_MAX)
     _text(q, "name", name, fmt=None, cdata=False)
     _text(q, "questiontext", prompt_html)
     _text(q, "generalfeedback", general)
@@ -215,7 +217,7 @@ _QTYPE = {
 def _essay(quiz: etree._Element, task: PortfolioTask) -> None:
     evidence = "".join(f"<li>{escape(e)}</li>" for e in task.evidence)
     prompt = f"<h3>{escape(task.title)}</h3>{task.task_html}<p>Evidence to submit:</p><ul>{evidence}</ul>"
-    q = _head(quiz, "essay", task.id, prompt, "", task.max_points)
+    q = _head(quiz, "essay", task.id, prompt, "", task.max_points, title=task.title)
     _leaf(q, "responseformat", "editor")
     _leaf(q, "responserequired", "1")
     _leaf(q, "responsefieldlines", "20")

@@ -86,10 +86,15 @@ def _sequencing(item: etree._Element, cset: CSet) -> None:
     seq = sub(item, _ss("sequencing"))
     objectives = sub(seq, _ss("objectives"))
     # The set code has no dash, so it never collides with an outcome id (which always has one).
+    mastery = number(cset.mastery_score)
     primary = sub(objectives, _ss("primaryObjective"), objectiveID=cset.code, satisfiedByMeasure="true")
-    sub(primary, _ss("minNormalizedMeasure"), number(cset.mastery_score))
+    sub(primary, _ss("minNormalizedMeasure"), mastery)
     for outcome in cset.outcomes:
-        sub(objectives, _ss("objective"), objectiveID=outcome.id)
+        # Every objective carries the mastery score, although only the primary one is satisfied by
+        # measure: Moodle 4.5 hands the SCO cmi.scaled_passing_score from whichever objective row
+        # it reads last, and stores 1.0 for an objective without one (scorm_13lib.php ~1225).
+        objective = sub(objectives, _ss("objective"), objectiveID=outcome.id)
+        sub(objective, _ss("minNormalizedMeasure"), mastery)
     sub(seq, _ss("deliveryControls"), completionSetByContent="true", objectiveSetByContent="true")
 
 

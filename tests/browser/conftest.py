@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, Frame, Page
 
 from builder.formats._scorm import suspend_bound
 
+from .answering import answer_question, order_of
 from .chromium import fresh_page, launched
 from .projects import MINIMAL, REPO, build, course_of, hostile, pooled, real_sets
 
@@ -135,32 +136,11 @@ class Sco:
         self.frame.click("#screen button.primary")
 
     def order(self) -> list[str]:
-        keys: list[str] = self.frame.eval_on_selector_all(".order li", "els => els.map(e => e.dataset.key)")
-        return keys
+        return order_of(self.frame)
 
     def answer(self, correct: bool = True, text: str | None = None) -> None:
         """Answer the current question right or wrong with the mouse, then check it."""
-        it, f = self.item(), self.frame
-        kind, right = it["type"], it["correct"]
-        wrong_key = next((o["key"] for o in it["options"] if o["key"] not in right), None)
-        if kind in ("single_choice", "true_false", "multiple_choice"):
-            for key in right if correct else [wrong_key]:
-                f.check(f"#o-{key[0]}")
-        elif kind == "fill_in":
-            f.fill("#answer", text if text is not None else (it["answers"][0] if correct else "no idea"))
-        elif kind == "matching":
-            targets = right if correct else right[1:] + right[:1]
-            for k, key in enumerate(targets):
-                f.select_option(f"#m-{k}", key)
-        elif kind == "ordering":
-            target = right if correct else right[::-1]
-            for pos, key in enumerate(target):
-                at = self.order().index(key)
-                for _ in range(at - pos):
-                    f.click(f".order li >> nth={at} >> button >> nth=0")
-                    at -= 1
-        f.click("form button[type=submit]")
-        f.wait_for_selector(".feedback .verdict")
+        answer_question(self.frame, self.item(), correct, text)
 
     def close(self) -> None:
         """The learner closes the window: the SCO gets pagehide. Keeps what the harness recorded."""

@@ -214,10 +214,12 @@ def test_failing_attempt(launch: Launch, version: str) -> None:
     check_result(sco, 14.29, passed=False)  # 1 point of 7
     check_interactions(sco, answers)
     check_objectives(sco, {"TST-1": (33.33, "failed"), "TST-2": (0, "failed")})
-    assert sco.frame.is_visible("#screen button.primary")  # unlimited attempts: Try again
+    # the LMS keeps attempts: no second try inside this one, and the learner is told where to start one
+    assert not sco.frame.is_visible("#screen button.primary")
+    assert sco.content["strings"]["retry_lms"] in sco.frame.inner_text("#screen")
     sco.close()
     assert finishes(sco) == 1
-    assert exit_value(sco) == "suspend"  # the learner may come back for another attempt
+    assert exit_value(sco) == ("" if version == "1.2" else "normal")  # this attempt is over: nothing to resume
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -290,16 +292,18 @@ def attempt_one(sco: Sco, correct: bool) -> tuple[str, bool, str | None]:
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_refused_commits_lose_no_answer(launch: Launch, version: str) -> None:
-    sco = launch(version, fail_commits=2)
+def test_refused_commits_lose_no_answer(page: Page, launch: Launch, version: str) -> None:
+    sco = launch(version)
     strings = sco.content["strings"]
     sco.go_to_assessment()
+    earlier = len(sco.calls("LMSCommit" if version == "1.2" else "Commit"))  # every move commits too
+    page.evaluate("window.__faults.commits = 2")  # the answer's commit and the next move's are refused
     answers = [attempt_one(sco, True)]
     assert sco.frame.inner_text("#save") == strings["save_failed"]
     answers.append(attempt_one(sco, True))  # answered while the first save is still pending
     sco.frame.locator("#save", has_text=strings["saved"]).wait_for()  # the retry went through
     commits = [c[3] for c in sco.calls("LMSCommit" if version == "1.2" else "Commit")]
-    assert commits[:3] == ["false", "false", "true"]
+    assert commits[earlier:earlier + 3] == ["false", "false", "true"]
     saved = sco.saved()["cmi"]
     assert [i["id"] for i in saved["interactions"].values()] == ["TST-Q1", "TST-Q2"]
     answers += attempt(sco, {it["id"]: True for it in sco.content["items"]})
@@ -311,7 +315,7 @@ def test_refused_commits_lose_no_answer(launch: Launch, version: str) -> None:
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_pool_draw_and_shuffle_survive_a_relaunch_and_attempts_are_limited(launch: Launch, version: str) -> None:
+def test_pool_draw_and_shuffle_survive_a_relaunch_and_the_lms_keeps_attempts(launch: Launch, version: str) -> None:
     sco = launch(version, "POOL")
     sco.go_to_assessment()
     assert sco.heading().endswith(" 5")  # six items, a pool draws one of its two
@@ -331,18 +335,14 @@ def test_pool_draw_and_shuffle_survive_a_relaunch_and_attempts_are_limited(launc
     again.frame.click("#next")
     drawn = [seen[0][0], seen[1][0]] + [a[0] for a in attempt(again, {})]
     assert len(set(drawn)) == 5 and len({"TST-Q1", "TST-Q2"} & set(drawn)) == 1
-    retry = again.frame.locator("#screen button.primary")
-    assert retry.inner_text() == again.content["strings"]["retry"]
-    seed = suspend_field(again, 1)
-    retry.click()
-    assert suspend_field(again, 2) == "2" and suspend_field(again, 1) != seed  # attempt 2, a new seed
-    again.frame.click("#screen button.primary")
-    attempt(again, {})
-    text = again.frame.inner_text("#screen")
-    assert again.content["strings"]["no_attempts"].replace("{max}", "2") in text
+    # in an LMS, one LMS attempt is one try: no "Try again", the set's own limit (2) is not counted here
     assert not again.frame.is_visible("#screen button.primary")
+    assert again.content["strings"]["retry_lms"] in again.frame.inner_text("#screen")
+    assert suspend_field(again, 2) == "1"
+    again.frame.locator("#toc button", has_text=again.content["strings"]["assessment"]).click()
+    assert again.content["strings"]["attempt_lms"] in again.frame.inner_text("#screen")
     again.close()
-    assert exit_value(again) == ("" if version == "1.2" else "normal")  # no attempt left: nothing to resume
+    assert exit_value(again) == ("" if version == "1.2" else "normal")  # finished: nothing to resume
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -383,7 +383,7 @@ def test_suspend_data_of_the_largest_set_fits_scorm12(launch: Launch, site: Site
         elif it["type"] == "multiple_choice":
             for o in it["options"]:
                 sco.frame.check(f"#o-{o['key']}")
-            sco.frame.click("form button[type=submit]")
+            sco.frame.click("#check")
             answers.append((it["id"], len(it["correct"]) == len(it["options"]), None))
         else:
             sco.answer(True)
@@ -412,7 +412,7 @@ def test_preview_mode_without_an_lms(page: Page, site: Site, version: str) -> No
     page.click("#next")
     page.click("#screen button.primary")
     page.check("#o-b")
-    page.click("form button[type=submit]")
+    page.click("#check")
     assert page.is_visible(".feedback .verdict.ok")
     # per-choice feedback: what the YAML says about the choice the learner made, and nothing about the other
     feedback = page.inner_text(".feedback")

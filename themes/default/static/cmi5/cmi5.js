@@ -72,6 +72,8 @@
     this.timer = null;
     this.live = false;
     this.ended = false;
+    this.mode = 'normal';  // the player's view of launchMode: 'normal', 'browse' or 'review'
+    this.keepsAttempts = false;  // cmi5 has no LMS attempts: a retake inside the AU is a new try
     this.beforeCommit = function () {};
   }
 
@@ -135,6 +137,8 @@
     if (launch.status !== 200 || !launch.body || !launch.body.contextTemplate) return false;
     this.launchData = launch.body;
     this.normal = (launch.body.launchMode || 'Normal') === 'Normal';
+    var mode = String(launch.body.launchMode || 'Normal').toLowerCase();
+    this.mode = mode === 'browse' || mode === 'review' ? mode : 'normal';
     // cmi5 asks for the learner's preferences at startup; the content has one language, so they change nothing
     this.syncRequest('GET', this.endpoint + 'agents/profile?' + query({
       agent: JSON.stringify(this.actor), profileId: 'cmi5LearnerPreferences' }), undefined, true);

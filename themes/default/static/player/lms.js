@@ -28,6 +28,7 @@
       fill: function (text) { return text.slice(0, 255); },
       fillPattern: function (answer) { return answer; },
       passMark: function (get) { var m = parseFloat(get('cmi.student_data.mastery_score')); return isNaN(m) ? null : m; },
+      mode: 'cmi.core.lesson_mode', credit: 'cmi.core.credit',
       start: function (lms) {
         var s = lms.get('cmi.core.lesson_status');
         if (s === '' || s === 'not attempted') lms.set('cmi.core.lesson_status', 'incomplete');
@@ -56,6 +57,7 @@
       fill: function (text, lang) { return (text.charAt(0) === '{' ? '{lang=' + lang + '}' : '') + text.slice(0, 250); },
       fillPattern: function (answer, cs) { return '{case_matters=' + (cs ? 'true' : 'false') + '}' + answer; },
       passMark: function (get) { var m = parseFloat(get('cmi.scaled_passing_score')); return isNaN(m) ? null : Math.round(m * 10000) / 100; },
+      mode: 'cmi.mode', credit: 'cmi.credit',
       start: function (lms) {
         if (lms.get('cmi.completion_status') !== 'completed') lms.set('cmi.completion_status', 'incomplete');
       },
@@ -102,6 +104,10 @@
     this.retries = 0;
     this.timer = null;
     this.ended = false;
+    this.mode = 'normal';  // or 'browse' / 'review', as the LMS launched this session
+    this.credit = true;
+    // SCORM LMSs keep attempts of their own: the player then never starts another one inside a session
+    this.keepsAttempts = false;
     this.started = Date.now();
     this.beforeCommit = function () { return true; };
   }
@@ -116,15 +122,23 @@
   LMS.prototype.start = function () {
     if (!this.api) return false;
     if (this.call('Initialize', '') !== 'true') { this.api = null; this.refused = true; return false; }
-    this.v.start(this);
+    this.keepsAttempts = true;
+    var mode = this.get(this.v.mode);
+    if (mode === 'browse' || mode === 'review') this.mode = mode;  // '' from an LMS without modes: normal
+    this.credit = this.get(this.v.credit) !== 'no-credit';
+    if (this.mode === 'normal') this.v.start(this);
     return true;
   };
+  // Review and browse sessions are shown, never recorded (RTE: "without the intent of recording"): only
+  // Initialize, GetValue and the final Terminate reach the LMS, so a review cannot change the attempt
+  // it shows, nor add its time to the total.
+  LMS.prototype.records = function () { return !!this.api && this.mode === 'normal'; };
   LMS.prototype.get = function (el) {
     var got = this.api ? this.call('GetValue', el) : '';
     return got === null ? '' : got;
   };
   LMS.prototype.set = function (el, value) {
-    if (!this.api) return true;
+    if (!this.records()) return true;
     value = String(value);
     var got = this.call('SetValue', el, value);
     if (got === null) { delete this.pending[el]; this.pending[el] = value; return false; }  // keep it for later
@@ -148,7 +162,7 @@
   // Commit now; when the LMS refuses, keep everything and try again with growing pauses.
   // A save counts only if the state itself was accepted too: a commit of stale suspend_data loses answers.
   LMS.prototype.save = function () {
-    if (!this.api || this.ended) return true;
+    if (!this.records() || this.ended) return true;
     clearTimeout(this.timer);
     this.lost = false;
     this.replay();
@@ -171,8 +185,10 @@
   // Called from pagehide/unload; the guard makes LMSFinish/Terminate happen exactly once.
   LMS.prototype.end = function (finished) {
     if (!this.api || this.ended) return;
-    this.set(this.v.exit, finished ? this.v.normalExit : this.v.suspendExit);
-    this.save();
+    if (this.records()) {
+      this.set(this.v.exit, finished ? this.v.normalExit : this.v.suspendExit);
+      this.save();
+    }
     this.ended = true;
     clearTimeout(this.timer);
     this.call(this.v.finish, '');

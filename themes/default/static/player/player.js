@@ -8,6 +8,8 @@
     fill_in: 'fill-in', matching: 'matching', ordering: 'sequencing' };
   var lms, mastery, screens, attempt, cur = 0, shownAt = 0, nextInteraction = 0;
   var objectiveIndex = {}, objectiveCount = 0;
+  // 'review': the LMS shows a finished attempt, nothing can change; 'browse': a look around, nothing recorded
+  var mode = 'normal';
   // answers[i] is item i's response: choice keys "ac", "t"/"f", typed text, matched targets per source, step keys
   var st = { seed: 0, attempt: 1, finished: false, answers: [] };
 
@@ -130,7 +132,9 @@
     var pct = total ? round2(100 * got / total) : 0;
     return { pct: pct, passed: pct >= mastery, per: per };
   }
-  function canRetry() { return !C.attempts || st.attempt < C.attempts; }
+  // Where the LMS keeps attempts (SCORM), one LMS attempt is one try: a second counter inside it would
+  // disagree with the LMS's. Elsewhere (web export, cmi5) the set's `attempts` limits retakes here.
+  function canRetry() { return !lms.keepsAttempts && mode === 'normal' && (!C.attempts || st.attempt < C.attempts); }
 
   // ---------------------------------------------------------------- reporting
   function response(it, r) {
@@ -216,9 +220,11 @@
         el('div', { class: 'body', html: l.html })];
     },
     assessment: function () {
+      var tries = lms.keepsAttempts ? t('attempt_lms')
+        : C.attempts ? t('attempt', { n: st.attempt, max: C.attempts }) : t('attempt_unlimited', { n: st.attempt });
       var info = [heading(t('assessment')),
         el('p', { text: t('assessment_info', { count: attempt.length, mastery: num(mastery) }) }),
-        el('p', { text: C.attempts ? t('attempt', { n: st.attempt, max: C.attempts }) : t('attempt_unlimited', { n: st.attempt }) })];
+        el('p', { text: tries })];
       var started = attempt.some(function (i) { return st.answers[i] !== undefined; });
       var label = st.finished ? t('results') : t(started ? 'continue' : 'start');
       info.push(el('button', { type: 'button', class: 'primary', text: label,
@@ -241,7 +247,9 @@
         function (k) { return el('th', { scope: 'col', text: t(k) }); }))]), el('tbody', {}, rows)]));
       if (!sc.passed && canRetry()) {
         out.push(el('button', { type: 'button', class: 'primary', text: t('retry'), onclick: retry }));
-      } else if (!sc.passed) {
+      } else if (!sc.passed && lms.keepsAttempts) {
+        out.push(el('p', { text: t('retry_lms') }));
+      } else if (!sc.passed && mode === 'normal') {
         out.push(el('p', { text: t('no_attempts', { max: C.attempts }) }));
       }
       return out;
@@ -249,6 +257,7 @@
   };
 
   function retry() {
+    if (!canRetry()) return;
     st.attempt++;
     st.seed = newSeed();
     st.answers = [];
@@ -263,24 +272,27 @@
     var it = items[s.item], r = st.answers[s.item], done = r !== undefined, rand = itemRandom(s.item);
     var fb = el('div', { class: 'feedback', role: 'status' });
     var controls = CONTROLS[it.type === 'multiple_choice' || it.type === 'true_false' ? 'single_choice' : it.type](it, r, rand);
-    var check = el('button', { type: 'submit', class: 'primary', text: t('check'), hidden: done });
-    var form = el('form', { novalidate: true, 'data-item': it.id }, [controls.node, check, fb]);
+    // The submit button is #check in the pager, which stays in view however long the question is.
+    var form = el('form', { novalidate: true, id: 'answer-form', 'data-item': it.id }, [controls.node, fb]);
     if (done) {
       controls.lock(r);
       fb.appendChild(feedback(it, r));
+    } else if (mode === 'review') {
+      controls.lock();
+      fb.appendChild(el('p', { class: 'verdict ko', text: t('not_answered') }));
     }
     form.addEventListener('submit', function (e) {
       e.preventDefault();
-      if (st.answers[s.item] !== undefined) return;
+      if (st.answers[s.item] !== undefined || mode === 'review') return;
       var value = controls.read();
       if (!value) { fb.textContent = t('answer_first'); return; }
       answer(s.item, value);
       controls.lock(value);
-      check.hidden = true;
       fb.textContent = '';
       fb.appendChild(feedback(it, value));
       updateChrome();
       (($('next').disabled ? null : $('next')) || $('screen')).focus();
+      fb.scrollIntoView({ block: 'nearest' });  // the verdict, not the pager, is what the learner reads next
     });
     return [heading(t('question', { n: s.n + 1, total: attempt.length })),
       el('div', { class: 'prompt', id: 'prompt', html: it.prompt }), form];
@@ -290,7 +302,8 @@
     return el('fieldset', { 'aria-describedby': 'prompt' }, [el('legend', { text: legend })].concat(kids));
   }
   function lockable(node, read, mark) {
-    return { node: node, read: read, lock: function (value) { node.disabled = true; if (mark) mark(value); } };
+    // lock() without a value: a question the attempt under review left unanswered
+    return { node: node, read: read, lock: function (value) { node.disabled = true; if (mark && value !== undefined) mark(value); } };
   }
 
   var CONTROLS = {
@@ -405,16 +418,20 @@
     main.textContent = '';
     RENDER[s.kind](s).forEach(function (node) { main.appendChild(node); });
     main.querySelectorAll('a[href^="http"]').forEach(function (a) { a.target = '_blank'; });  // keep the SCO open
-    lms.set(lms.v.location, s.id);
     shownAt = Date.now();
     updateChrome();
     if (focus) main.querySelector('h2').focus();
+    window.scrollTo(0, 0);
+    // every move is committed: a crash or a closed tab resumes on this screen, not on the last answer's
+    if (lms.get(lms.v.location) !== s.id) lms.save();
   }
   function updateChrome() {
     var s = screens[cur], last = screens.length - 1;
     $('prev').disabled = cur === 0;
-    $('next').disabled = cur === last || (s.kind === 'question' && st.answers[s.item] === undefined) ||
-      (cur === last - 1 && !st.finished);
+    var open = s.kind === 'question' && st.answers[s.item] === undefined && mode !== 'review';
+    $('check').hidden = !open;
+    $('next').hidden = open;
+    $('next').disabled = cur === last || open || (cur === last - 1 && !st.finished);
     $('progress').max = screens.length;
     $('progress').value = cur + 1;
     $('progress-text').textContent = t('progress', { n: cur + 1, total: screens.length });
@@ -424,8 +441,13 @@
     entries.forEach(function (e) {
       var here = s.id === e[0] || (e[0] === 'a' && s.kind === 'question');
       toc.appendChild(el('li', {}, [el('button', { type: 'button', 'aria-current': here ? 'step' : null,
-        disabled: e[0] === 'r' && !st.finished, text: e[1], onclick: function () { show(find(e[0]), true); } })]));
+        disabled: e[0] === 'r' && !st.finished, text: e[1], onclick: function () { toggleToc(false); show(find(e[0]), true); } })]));
     });
+  }
+  // On a phone or in an LMS's frame the contents fold away behind a button, so the screen comes first.
+  function toggleToc(open) {
+    document.body.classList.toggle('toc-open', open);
+    $('toc-toggle').setAttribute('aria-expanded', open ? 'true' : 'false');
   }
   function newSeed() { return 1 + Math.floor(Math.random() * 2147483646); }
 
@@ -437,9 +459,15 @@
   var live = lms.start();
   $('preview').hidden = live;
   if (lms.refused) $('preview').textContent = t('lms_refused');  // an LMS is there, so "not found" would mislead
+  if (live) mode = lms.mode;
+  if (mode !== 'normal') {
+    $('mode').hidden = false;
+    $('mode').textContent = t(mode === 'review' ? 'mode_review' : 'mode_browse');
+  }
   var fromLms = live ? lms.v.passMark(function (el) { return lms.get(el); }) : null;
   mastery = fromLms === null ? C.mastery : fromLms;
-  if (!(live && unpack(lms.get('cmi.suspend_data')))) st.seed = newSeed();
+  // browse starts afresh: a look around must not show (or seem to continue) the recorded attempt
+  if (!(live && mode !== 'browse' && unpack(lms.get('cmi.suspend_data')))) st.seed = newSeed();
   nextInteraction = lms.count('cmi.interactions');
   objectiveCount = lms.count('cmi.objectives');
   for (var n = 0; n < objectiveCount; n++) objectiveIndex[lms.get('cmi.objectives.' + n + '.id')] = n;
@@ -449,6 +477,7 @@
     return lms.set('cmi.suspend_data', pack());
   };
   $('prev').addEventListener('click', function () { show(cur - 1, true); });
+  $('toc-toggle').addEventListener('click', function () { toggleToc(!document.body.classList.contains('toc-open')); });
   $('next').addEventListener('click', function () {
     show(screens[cur].kind === 'assessment' && !st.finished ? firstOpen() : cur + 1, true);
   });
@@ -457,5 +486,10 @@
   });
   // a phone may discard a hidden tab without pagehide: save the page the learner was on while we still can
   document.addEventListener('visibilitychange', function () { if (document.visibilityState === 'hidden') lms.save(); });
-  show(Math.max(0, find(live ? lms.get(lms.v.location) : '')), false);
+  // In an LMS page that puts its own header above the frame (Moodle: the frame's lower edge, and the
+  // pager with it, starts below the window), bring the whole frame into view once.
+  try { if (window.frameElement) window.frameElement.scrollIntoView({ block: 'nearest' }); } catch (e) { /* other origin */ }
+  var resumeAt = live && mode !== 'browse' ? lms.get(lms.v.location) : '';
+  if (mode === 'review' && st.finished) resumeAt = 'r';  // a review opens on the attempt's result
+  show(Math.max(0, find(resumeAt)), false);
 })();
