@@ -188,11 +188,19 @@ def _read_meta(folder: Path) -> tuple[dict[str, Any], Any]:
     extends = doc.data.get("extends")
     if extends is not None and not isinstance(extends, str):
         raise ThemeError(
-            f"`extends` must be the name or folder of a theme, not {type(extends).__name__} {extends!r}",
+            f"`extends` must be the name or folder of a theme, not {_kind(extends)}",
             doc.loc(("extends",)),
             "write e.g. `extends: default`",
         )
     return doc.data, doc
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    if isinstance(value, bool) or value is None:
+        return f"`{str(value).lower()}`"
+    return f"the number {getattr(value, 'source', value)}"
 
 
 def load_theme(name_or_path: str, search: Path = THEMES_DIR) -> Theme:
