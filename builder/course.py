@@ -177,6 +177,7 @@ class Route:
     id: str
     title: str
     description_html: str
+    pass_rule_html: str = ""  # the route's pass rule (block HTML), empty when it has none
 
 
 @dataclass(frozen=True)
@@ -367,7 +368,10 @@ def resolve(sources: Sources) -> Course:
         description_html=markup.block(p.description),
         notice_html=markup.block(p.notice) if p.notice else "",
         requirements=requirements,
-        routes=tuple(Route(r.id.value, r.title, markup.block(r.description)) for r in p.routes),
+        routes=tuple(
+            Route(r.id.value, r.title, markup.block(r.description), markup.block(r.pass_rule) if r.pass_rule else "")
+            for r in p.routes
+        ),
         time_limit_years=p.time_limit_years,
         theme=p.theme,
     )

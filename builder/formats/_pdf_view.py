@@ -7,6 +7,7 @@ order (a fixed one per item id, so rebuilds are identical) and the answer key re
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 
 from ..course import Course, CSet, Item, Lesson, Option, Term
@@ -47,6 +48,15 @@ class SelfCheck:
 
 
 @dataclass(frozen=True)
+class KeyEntry:
+    """One line of the answer key, in the order the questions are printed."""
+
+    check: SelfCheck
+    occurrence: Occurrence
+    first: tuple[SelfCheck, Occurrence] | None  # a repeated question: where its answer is given
+
+
+@dataclass(frozen=True)
 class Chapter:
     number: int
     anchor: str
@@ -59,7 +69,8 @@ class Guide:
     cset: CSet
     chapters: tuple[Chapter, ...]
     review: SelfCheck | None
-    questions: tuple[Question, ...]  # every item, set order: the answer key
+    questions: tuple[Question, ...]  # every item, set order
+    key: tuple[KeyEntry, ...]  # the answer key: self-check by self-check, question by question
     glossary: tuple[Term, ...]
     lessons_by_outcome: tuple[tuple[str, tuple[int, ...]], ...]
     minutes: int
@@ -127,6 +138,12 @@ def guide(cset: CSet) -> Guide:
         Chapter(n, anchor("lesson", x.id), x, by_lesson.get(x.id)) for n, x in enumerate(cset.lessons, start=1)
     )
     review = next((c for c in checks if c.lesson is None), None)
+    key: list[KeyEntry] = []
+    seen: dict[str, tuple[SelfCheck, Occurrence]] = {}
+    for check in checks:
+        for occ in check.questions:
+            key.append(KeyEntry(check, occ, seen.get(occ.question.item.id)))
+            seen.setdefault(occ.question.item.id, (check, occ))
     by_outcome = tuple(
         (o.id, tuple(n for n, x in enumerate(cset.lessons, start=1) if o.id in x.outcomes)) for o in cset.outcomes
     )
@@ -135,6 +152,7 @@ def guide(cset: CSet) -> Guide:
         chapters=chapters,
         review=review,
         questions=tuple(questions[it.id] for it in cset.items),
+        key=tuple(key),
         glossary=sorted_terms(cset.glossary),
         lessons_by_outcome=by_outcome,
         minutes=sum(x.minutes for x in cset.lessons),
@@ -163,3 +181,32 @@ def rules(course: Course) -> tuple[Rule, ...]:
 def to_complete(course: Course) -> int:
     """How many sets a candidate finishes: every required one plus each elective rule's choose."""
     return sum(len(r.codes) if r.choose is None else r.choose for r in course.program.requirements)
+
+
+# Regions assumed when a programme names only a language: hyphenation patterns and spelling differ.
+DEFAULT_REGION = {"en": "en-US", "es": "es-ES", "pt": "pt-BR", "fr": "fr-FR", "de": "de-DE"}
+
+
+def locale(language: str) -> str:
+    """The BCP 47 tag the PDF declares (and hyphenates by): the programme's language with a region."""
+    return language if "-" in language else DEFAULT_REGION.get(language, language)
+
+
+_NUMBERED = re.compile(r"(?<=\w) (?=\d)")  # "MARC 21", "Section 108": a name and its number
+_LAST_SPACE = re.compile(r" (?=\S{1,12}$)")  # the last word of a title never stands alone
+
+
+def keep_together(title: str) -> str:
+    """A title with no-break spaces where a break would strand a number or a short last word."""
+    title = _NUMBERED.sub("\u00a0", title)
+    if title.count(" ") >= 2:
+        title = _LAST_SPACE.sub("\u00a0", title)
+    return title
+
+
+_HEADING = re.compile(r"<(/?)h([3-6])\b")
+
+
+def lift_headings(fragment: str) -> str:
+    """Markdown headings start at h3 (for the player); under a lesson's h1 they are h2 and below."""
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) - 1}", fragment)

@@ -35,6 +35,11 @@ PAPER_CSS = {"a4": "A4", "letter": "letter"}
 RENDER_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "pdf_identifier": True}
 
 
+def open_outline(document: Any, pdf: Any) -> None:
+    """WeasyPrint finisher: a reader opens the file with the bookmarks panel showing."""
+    pdf.catalog["PageMode"] = "/UseOutlines"
+
+
 @dataclass(frozen=True)
 class Prepared:
     """One job's HTML and everything needed to render it and to explain failures."""
@@ -105,7 +110,7 @@ def render(prepared: Prepared) -> tuple[bytes, list[str]]:
     logger.addHandler(handler)
     try:
         document = HTML(string=prepared.html, base_url=VIRTUAL_ROOT, url_fetcher=GuardedFetcher(prepared.policy))
-        data: bytes = document.write_pdf(**RENDER_OPTIONS)
+        data: bytes = document.write_pdf(finisher=open_outline, **RENDER_OPTIONS)
     finally:
         logger.removeHandler(handler)
     return data, handler.messages
@@ -221,6 +226,8 @@ def _common(course: Course, theme: Theme, catalogue: Catalogue, options: Options
         "blooms": {b: catalogue.get(f"pdf.bloom.{b.value}") for b in Bloom},
         "page_css": lambda running: _page_css(catalogue, options, running),
         "to_complete": view.to_complete(course),
+        "locale": view.locale(course.program.language),
+        "portfolio_rule": next((r.pass_rule_html for r in course.program.routes if r.id == "portfolio"), ""),
     }
 
 
@@ -285,4 +292,6 @@ def _environment(theme: Theme, catalogue: Catalogue, policy: Policy) -> jinja2.E
     )
     env.filters["content"] = content
     env.filters["pct"] = lambda value: catalogue.number(value * 100)
+    env.filters["keep_together"] = view.keep_together
+    env.filters["lift_headings"] = view.lift_headings
     return env
