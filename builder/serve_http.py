@@ -77,6 +77,8 @@ class Server(HTTPServer):
     """One thread per request, at most MAX_THREADS at once: a flood of idle connections gets a 503
     each instead of a thread each, and a connection that goes away is not a traceback."""
 
+    request_queue_size = 128  # the listen backlog: a burst is answered (or refused) at once, not left hanging
+
     def __init__(self, host: str, port: int, make_app: Callable[[int], App]):
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         super().__init__((host, port), Handler)
