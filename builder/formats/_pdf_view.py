@@ -210,3 +210,50 @@ _HEADING = re.compile(r"<(/?)h([3-6])\b")
 def lift_headings(fragment: str) -> str:
     """Markdown headings start at h3 (for the player); under a lesson's h1 they are h2 and below."""
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) - 1}", fragment)
+
+
+_TOKENS = re.compile(r"(<[^>]*>)")
+_RAW = ("code", "pre", "style", "script")
+_OPENERS = set(" \t\n\u00a0([{\u2014\u2013/-")
+
+
+def smarten(html: str) -> str:
+    """Typographic quotes, apostrophes, dashes and ellipses in the text of `html` (the part from
+    <body on), as markdown-it's typographer would set them; code, tags and attributes are left alone."""
+    start = html.find("<body")
+    head, body = (html[:start], html[start:]) if start >= 0 else ("", html)
+    out: list[str] = []
+    prev = " "  # the last character of text seen, across tags
+    raw = 0  # depth inside code, pre, style or script
+    for part in _TOKENS.split(body):
+        if part.startswith("<"):
+            name = part[1:].lstrip("/").split(maxsplit=1)[0].rstrip(">").lower() if len(part) > 2 else ""
+            if name in _RAW and not part.endswith("/>"):
+                raw += -1 if part.startswith("</") else 1
+            out.append(part)
+            continue
+        if raw or not part:
+            out.append(part)
+            continue
+        text = part.replace("&#39;", "'").replace("&quot;", '"').replace("&#34;", '"')
+        text = text.replace("...", "\u2026").replace("--", "\u2013").replace(" - ", " \u2013 ")
+        if '"' not in text and "'" not in text:
+            prev = text[-1]
+            out.append(text)
+            continue
+        chars: list[str] = []
+        for i, c in enumerate(text):
+            before = chars[-1] if chars else prev
+            if c == '"':
+                c = "\u201c" if before in _OPENERS or before in "\u2018\u201c" else "\u201d"
+            elif c == "'":
+                after = text[i + 1] if i + 1 < len(text) else ""
+                if before.isalnum() or before in ".,;:!?)\u201d\u2019" or (before in _OPENERS and after.isdigit()):
+                    c = "\u2019"  # apostrophe (don't, the '90s) or closing quote
+                else:
+                    c = "\u2018"
+            chars.append(c)
+        if chars:
+            prev = chars[-1]
+        out.append("".join(chars))
+    return head + "".join(out)

@@ -100,7 +100,7 @@ def prepare(course: Course, set_code: str | None, theme: Theme, options: Options
         meta = _handbook_meta(course, catalogue)
         html = env.get_template("handbook.html").render(**context, meta=meta, rules=view.rules(course))
         name, loc = "handbook.pdf", course.loc("program")
-    return Prepared(name, html, policy, tuple(diags), tuple(where.items()), loc)
+    return Prepared(name, view.smarten(html), policy, tuple(diags), tuple(where.items()), loc)
 
 
 def render(prepared: Prepared) -> tuple[bytes, list[str]]:
