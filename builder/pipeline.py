@@ -77,21 +77,24 @@ def run_job(course: Course, job: Job, theme: Theme, folder: Path, options: Optio
     out = OutDir(folder)
     try:
         diags = fmt.write(fmt.inputs(course, job), job, theme, out, options)
-    except Exception as exc:  # noqa: BLE001 - sorted below: a theme's fault is a located error
-        diags = [template_failure(exc, course.loc(job.set_code or "program"))]
+    except Exception as exc:
+        failure = template_failure(exc, course.loc(job.set_code or "program"))
+        if failure is None:
+            raise
+        diags = [failure]
     return list(out.written), diags, time.perf_counter() - start
 
 
-def template_failure(exc: Exception, fallback: SourceLoc) -> Diagnostic:
+def template_failure(exc: BaseException, fallback: SourceLoc) -> Diagnostic | None:
     """A theme template that failed at render time (sandbox refusal, missing or unsafe template,
-    undefined name) as a diagnostic at the template's line; any other exception is re-raised."""
+    undefined name) as a diagnostic at the template's line; None for any other exception."""
     import jinja2
 
     from .safe_io import UnsafeFile
     from .themes import display
 
     if not isinstance(exc, (jinja2.TemplateError, UnsafeFile)):
-        raise exc
+        return None
     where = fallback
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         where = SourceLoc(display(Path(exc.filename)), exc.lineno or 1, 1)

@@ -64,6 +64,11 @@ def build_site(root: Path, theme_name: str | None, folder: Path) -> Outcome:
     try:
         return _build(root, theme_name, folder)
     except Exception as exc:  # noqa: BLE001 - a bug in one rebuild must not stop the server
+        from .pipeline import template_failure
+
+        theme_fault = template_failure(exc, SourceLoc(str(root / "program.yaml")))
+        if theme_fault is not None:  # a theme template the sandbox refused: the theme's author fixes it
+            return Outcome(None, (theme_fault,))
         last = traceback.extract_tb(exc.__traceback__)[-1]
         diag = error(
             "internal",
@@ -121,6 +126,7 @@ class PdfGuides:
         from .cache import job_key, theme_digest
         from .formats.base import Job, Options
         from .output import OutDir
+        from .pipeline import run_job
 
         fmt = formats.get("pdf")
         job = Job("pdf", code)
@@ -129,10 +135,10 @@ class PdfGuides:
             if key in self._done:
                 return self._done[key], []
             target = self.folder / key[:16]
-            out = OutDir(target)
-            diags = fmt.write(site.course, job, site.theme, out, Options())
-            if _failed(diags) or not out.written:
+            # run_job: a theme template's failure comes back as a located error, not a traceback per request
+            written, diags, _ = run_job(site.course, job, site.theme, target, Options())
+            if _failed(diags) or not written:
                 shutil.rmtree(target, ignore_errors=True)
                 return None, diags
-            self._done[key] = out.path(out.written[0])
+            self._done[key] = OutDir(target).path(written[0])
             return self._done[key], diags
