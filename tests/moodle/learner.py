@@ -43,6 +43,12 @@ class Player:
     def previous(self) -> None:
         self.frame.click("#prev")
 
+    def contents(self, label: str) -> None:
+        """Choose an entry of the contents, opening them first where they fold away (phone, Moodle's frame)."""
+        if self.frame.is_visible("#toc-toggle"):
+            self.frame.click("#toc-toggle")
+        self.frame.locator("#toc button", has_text=label).click()
+
     def to_assessment(self) -> None:
         """Through the screens (as a learner on a small screen does), then the assessment's start button."""
         while self.frame.locator("#screen button.primary").count() == 0:
@@ -101,10 +107,20 @@ class Learner:
         """Off to the course page, as "Exit activity" does: the SCO gets pagehide and commits (by beacon)."""
         self.page.goto(f"{self.moodle.url}/course/view.php?id={course_id}")
         self.page.wait_for_load_state("load")
-        self.page.wait_for_timeout(500)  # the beacon Moodle sends on unload lands after the navigation
 
     def state(self, cmid: int) -> dict[str, Any]:
-        return self.moodle.site("state", cmid=str(cmid), username=self.username)
+        """What Moodle stored, once the session's last request has landed: Terminate/LMSFinish goes out by
+        beacon after the page is gone, and it is the one that stores the total time."""
+        last: dict[str, Any] = {}
+        for _ in range(40):
+            now = self.moodle.site("state", cmid=str(cmid), username=self.username)
+            attempts = now["tracks"]
+            latest = attempts[max(attempts, key=int)] if attempts else {}
+            if now == last and any(k.endswith("total_time") for k in latest):
+                return now
+            last = now
+            self.page.wait_for_timeout(250)
+        raise AssertionError(f"Moodle never settled: {last}")
 
 
 @contextmanager

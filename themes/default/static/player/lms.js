@@ -31,7 +31,12 @@
       mode: 'cmi.core.lesson_mode', credit: 'cmi.core.credit',
       start: function (lms) {
         var s = lms.get('cmi.core.lesson_status');
-        if (s === '' || s === 'not attempted') lms.set('cmi.core.lesson_status', 'incomplete');
+        if (s === '' || s === 'not attempted' || s === 'browsed') lms.set('cmi.core.lesson_status', 'incomplete');
+      },
+      // 1.2's own status for a browse session; without it Moodle turns "not attempted" into "completed"
+      browse: function (lms) {
+        var s = lms.get('cmi.core.lesson_status');
+        if (s === '' || s === 'not attempted') lms.call('SetValue', 'cmi.core.lesson_status', 'browsed');
       },
       result: function (lms, pct, passed) {
         lms.set('cmi.core.lesson_status', passed ? 'passed' : 'failed');
@@ -45,7 +50,10 @@
       api: 'API_1484_11', prefix: '', finish: 'Terminate',
       location: 'cmi.location', exit: 'cmi.exit', session: 'cmi.session_time',
       score: 'cmi.score.', response: 'learner_response',
-      list: '[,]', pair: '[.]', wrong: 'incorrect', stampField: 'timestamp', suspendExit: 'suspend', normalExit: 'normal',
+      // A finished attempt exits with "suspend" too: an LMS hands a relaunch the attempt's data only after a
+      // suspend (RTE 4.2.8; Moodle 4.5 follows it, review mode included), and a review must show the answers.
+      // Completion and success status, not exit, say the attempt is over.
+      list: '[,]', pair: '[.]', wrong: 'incorrect', stampField: 'timestamp', suspendExit: 'suspend', normalExit: 'suspend',
       duration: function (ms) {  // ISO 8601 duration, 0.01 s precision
         var cs = hundredths(ms), s = Math.floor(cs / 100);
         return 'PT' + Math.floor(s / 3600) + 'H' + (Math.floor(s / 60) % 60) + 'M' + (s % 60) + '.' + pad(cs % 100, 2) + 'S';
@@ -127,6 +135,7 @@
     if (mode === 'browse' || mode === 'review') this.mode = mode;  // '' from an LMS without modes: normal
     this.credit = this.get(this.v.credit) !== 'no-credit';
     if (this.mode === 'normal') this.v.start(this);
+    else if (this.mode === 'browse' && this.v.browse) this.v.browse(this);
     return true;
   };
   // Review and browse sessions are shown, never recorded (RTE: "without the intent of recording"): only

@@ -226,9 +226,9 @@
         el('p', { text: t('assessment_info', { count: attempt.length, mastery: num(mastery) }) }),
         el('p', { text: tries })];
       var started = attempt.some(function (i) { return st.answers[i] !== undefined; });
-      var label = st.finished ? t('results') : t(started ? 'continue' : 'start');
+      var label = st.finished ? t('review_answers') : t(started ? 'continue' : 'start');
       info.push(el('button', { type: 'button', class: 'primary', text: label,
-        onclick: function () { show(st.finished ? screens.length - 1 : firstOpen(), true); } }));
+        onclick: function () { show(st.finished ? find('q' + attempt[0]) : firstOpen(), true); } }));
       return info;
     },
     question: renderQuestion,
@@ -245,6 +245,8 @@
       });
       out.push(el('table', {}, [el('thead', {}, [el('tr', {}, ['outcome', 'outcome_score', 'outcome_status'].map(
         function (k) { return el('th', { scope: 'col', text: t(k) }); }))]), el('tbody', {}, rows)]));
+      out.push(el('button', { type: 'button', class: 'secondary', text: t('review_answers'),
+        onclick: function () { show(find('q' + attempt[0]), true); } }));
       if (!sc.passed && canRetry()) {
         out.push(el('button', { type: 'button', class: 'primary', text: t('retry'), onclick: retry }));
       } else if (!sc.passed && lms.keepsAttempts) {
