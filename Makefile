@@ -5,16 +5,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := chromium poppler-utils libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-dejavu-extra fonts-sil-charis
 
-.PHONY: build test setup apt python npm lint bench clean schema docs
+.PHONY: build test setup apt python npm lint bench clean schema docs moodle
 
 build: setup
 	$(BIN)/coursepack check --strict curriculum
 	$(BIN)/coursepack build curriculum
 
-test: setup
+test: setup moodle
 	$(BIN)/ruff check builder tests bench
 	$(BIN)/mypy builder
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+# The real Moodle 4.5.6 the tests in tests/moodle judge our outputs with (PHP + PostgreSQL from Debian,
+# on 127.0.0.1:8080). setup.sh is idempotent: a running site is left as it is. Without ../shared/moodle
+# the Moodle tests cannot run, and that is a failure, not a skip.
+MOODLE_SETUP := ../shared/moodle/setup.sh
+moodle: apt
+	@test -f $(MOODLE_SETUP) || { echo "make: $(MOODLE_SETUP) is missing; the Moodle tests need ../shared beside the checkout" >&2; exit 1; }
+	bash $(MOODLE_SETUP)
 
 setup: apt python npm
 

@@ -86,6 +86,54 @@ try {
         out(['cmid' => (int)$mi->coursemodule, 'courseid' => (int)$course->id, 'version' => $scorm->version,
             'output' => $output, 'settings' => $scorm]);
 
+    case 'passmark':
+        // What scorm_13lib.php hands a SCO as cmi.scaled_passing_score: the same query and loop as Moodle's
+        // get_scorm_default(), over the objectives the manifest parser stored.
+        $cm = get_coursemodule_from_id('scorm', $o['cmid'], 0, false, MUST_EXIST);
+        $scorm = $DB->get_record('scorm', ['id' => $cm->instance], '*', MUST_EXIST);
+        $rows = $DB->get_records('scorm_seq_objective', ['scoid' => $scorm->launch]);
+        $passing = null;
+        foreach ($rows as $objective) {
+            if (!empty($objective->minnormalizedmeasure)) {
+                $passing = $objective->minnormalizedmeasure;
+            }
+        }
+        out(['scaled_passing_score' => $passing, 'objectives' => array_values(array_map(fn($r) => [
+            'id' => $r->objectiveid, 'primary' => (int)$r->primaryobj, 'min' => $r->minnormalizedmeasure], $rows))]);
+
+    case 'questions':
+        // Every question of the course's bank, loaded through the question bank, with what grades it.
+        require_once($CFG->libdir . '/questionlib.php');
+        $course = course_by_shortname($o['course']);
+        $context = context_course::instance($course->id);
+        $ids = $DB->get_fieldset_sql("SELECT q.id FROM {question} q
+            JOIN {question_versions} qv ON qv.questionid = q.id
+            JOIN {question_bank_entries} qbe ON qbe.id = qv.questionbankentryid
+            JOIN {question_categories} qc ON qc.id = qbe.questioncategoryid
+            WHERE qc.contextid = ? ORDER BY q.id", [$context->id]);
+        $questions = [];
+        foreach ($ids as $id) {
+            $q = question_bank::load_question($id);
+            $row = ['idnumber' => $q->idnumber, 'name' => $q->name, 'qtype' => $q->qtype->name(),
+                'defaultmark' => (float)$q->defaultmark, 'category' => $DB->get_field('question_categories', 'name',
+                ['id' => $q->category])];
+            if (isset($q->answers) && is_array($q->answers)) {
+                $row['answers'] = array_values(array_map(fn($a) => ['text' => html_to_text($a->answer, 0, false),
+                    'fraction' => (float)$a->fraction], $q->answers));
+            }
+            if ($row['qtype'] === 'match') {
+                $row['pairs'] = [];
+                foreach ($q->stems as $k => $stem) {
+                    $row['pairs'][] = [html_to_text($stem, 0, false), html_to_text($q->choices[$q->right[$k]], 0, false)];
+                }
+            }
+            if ($row['qtype'] === 'truefalse') {
+                $row['right'] = $q->rightanswer ? 'true' : 'false';
+            }
+            $questions[] = $row;
+        }
+        out(['questions' => $questions]);
+
     case 'state':
         $cm = get_coursemodule_from_id('scorm', $o['cmid'], 0, false, MUST_EXIST);
         $user = $DB->get_record('user', ['username' => $o['username']], '*', MUST_EXIST);
