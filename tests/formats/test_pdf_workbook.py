@@ -1,0 +1,324 @@
+"""The bundled study guides as a printed workbook, read back from the PDFs (issue 19).
+
+Every guide and the handbook are built in A4 and in Letter through the real pipeline and then read the
+way a reader, a printer and a screen reader would: how full each page is (rendered with pdftoppm), how
+long the lines of lesson text are and how words break (pdftotext), what the rubric worksheets hold,
+whether every cross-reference lands on its page, and the heading levels of the tagged structure.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from builder import pipeline
+from builder.check import check_curriculum
+from builder.course import Course, resolve
+from builder.formats import _pdf_view as view
+from builder.formats.base import Options
+
+REPO = Path(__file__).resolve().parents[2]
+MM = 72 / 25.4
+# print.css: @page margins (top, bottom) in mm; the running head and the folio sit in them
+TOP_MM, BOTTOM_MM = 20, 22
+MIN_FILL = 0.4  # no page is left less than 40 % full
+MEASURE = 75  # characters in a line of lesson text, spaces included
+
+pytestmark = pytest.mark.xdist_group("pdf-workbook")
+
+
+@dataclass
+class Built:
+    dist: Path
+    course: Course
+    paper: str
+
+    def path(self, name: str) -> Path:
+        return self.dist / "pdf" / name
+
+    def names(self) -> list[str]:
+        return [*(f"{s.code}.pdf" for s in self.course.sets), "handbook.pdf"]
+
+
+def build(dist: Path, paper: str) -> Built:
+    root = REPO / "curriculum"
+    result = pipeline.build(
+        root, dist, ["pdf"], options=Options(paper), force=True, workers=2, cache_dir=dist.parent / "cache"
+    )
+    assert result.ok and not result.diagnostics, [d.render() for d in result.diagnostics]
+    sources, diags = check_curriculum(root, base=root)
+    assert sources is not None, [d.render() for d in diags]
+    return Built(dist, resolve(sources), paper)
+
+
+@pytest.fixture(scope="module")
+def a4(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build(tmp_path_factory.mktemp("a4") / "dist", "a4")
+
+
+@pytest.fixture(scope="module")
+def letter(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build(tmp_path_factory.mktemp("letter") / "dist", "letter")
+
+
+# ---------------------------------------------------------------- reading back
+
+
+def fills(pdf: Path) -> list[float]:
+    """Per page, how far down the body area (between the margins) ink reaches: 0 nothing, 1 the foot.
+
+    Ruled writing lines count as content: they are what a workbook gives the reader to write on.
+    """
+    res = 30
+    out: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["pdftoppm", "-r", str(res), "-gray", str(pdf), f"{tmp}/p"], check=True)
+        pages = sorted(Path(tmp).glob("p-*.pgm"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+        for page in pages:
+            with Image.open(page) as image:
+                width, height = image.size
+                px = image.load()
+                top = round(TOP_MM / 25.4 * res) + 1
+                bottom = height - round(BOTTOM_MM / 25.4 * res) - 1
+                lowest = next((y for y in range(bottom - 1, top, -1) if any(px[x, y] < 235 for x in range(width))), top)
+                out.append((lowest - top) / (bottom - top))
+    return out
+
+
+def text(pdf: Path, first: int | None = None, last: int | None = None) -> str:
+    """pdftotext of pages first..last (1-based), in reading order."""
+    pages = [*(["-f", str(first)] if first else []), *(["-l", str(last)] if last else [])]
+    return subprocess.run(["pdftotext", *pages, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def body_lines(pdf: Path, first: int, last: int) -> list[str]:
+    """The text lines of pages first..last (1-based) between the page margins, as laid out."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox-layout", "-f", str(first), "-l", str(last), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found: list[str] = []
+    for page in re.findall(r"<page [^>]*height=\"([\d.]+)\"[^>]*>(.*?)</page>", out, re.S):
+        height, content = float(page[0]), page[1]
+        for y_min, line in re.findall(r"<line xMin=\"[\d.]+\" yMin=\"([\d.]+)\"[^>]*>(.*?)</line>", content, re.S):
+            if TOP_MM * MM < float(y_min) < height - BOTTOM_MM * MM:
+                words = re.findall(r"<word [^>]*>(.*?)</word>", line, re.S)
+                found.append(html.unescape(" ".join(words)))
+    return found
+
+
+def marks(reader: PdfReader) -> list[tuple[str, int]]:
+    """(title, page index) of every bookmark, depth-first."""
+    out: list[tuple[str, int]] = []
+
+    def walk(items: list[Any]) -> None:
+        for entry in items:
+            if isinstance(entry, list):
+                walk(entry)
+            else:
+                out.append((str(entry.title), reader.get_destination_page_number(entry)))
+
+    walk(reader.outline)
+    return out
+
+
+def page_of(reader: PdfReader, prefix: str) -> int:
+    return next(page for title, page in marks(reader) if title.startswith(prefix))
+
+
+def heading_levels(reader: PdfReader) -> list[int]:
+    """Levels of the H1…H6 elements of the tagged structure, in document order."""
+    levels: list[int] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object()
+        if not hasattr(node, "get"):
+            return
+        tag = str(node.get("/S", ""))
+        if re.fullmatch(r"/H[1-6]", tag):
+            levels.append(int(tag[2]))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [] if kids is None else [kids]:
+            walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return levels
+
+
+def squash(value: str) -> str:
+    return " ".join(value.split())
+
+
+# ---------------------------------------------------------------- pages
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_no_page_is_left_nearly_empty(paper: str, request: pytest.FixtureRequest) -> None:
+    built: Built = request.getfixturevalue(paper)
+    thin = []
+    for name in built.names():
+        for n, fill in enumerate(fills(built.path(name)), start=1):
+            if fill < MIN_FILL:
+                thin.append((name, n, round(fill, 2)))
+    assert not thin, f"pages under {MIN_FILL:.0%} full ({paper}): {thin}"
+
+
+@pytest.mark.slow
+def test_colophon_ends_above_the_foot(a4: Built, letter: Built) -> None:
+    for built in (a4, letter):
+        for name in built.names():
+            reader = PdfReader(built.path(name))
+            box = reader.pages[1].mediabox
+            raw = subprocess.run(
+                ["pdftotext", "-bbox", "-f", "2", "-l", "2", str(built.path(name)), "-"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            lowest = max(float(y) for y in re.findall(r'yMax="([\d.]+)"', raw))
+            assert lowest < float(box.height) - BOTTOM_MM * MM, (built.paper, name, lowest)
+
+
+# ---------------------------------------------------------------- type
+
+
+@pytest.mark.slow
+def test_lesson_text_keeps_its_measure(a4: Built) -> None:
+    longest: tuple[int, str, str] = (0, "", "")
+    for s in a4.course.sets:
+        pdf = a4.path(f"{s.code}.pdf")
+        reader = PdfReader(pdf)
+        for n in range(1, len(s.lessons) + 1):
+            first = page_of(reader, f"Lesson {n}: ") + 1
+            last = (
+                page_of(reader, f"Self-check {n}") if any(t == f"Self-check {n}" for t, _ in marks(reader)) else first
+            )
+            for line in body_lines(pdf, first, last):
+                longest = max(longest, (len(line), s.code, line))
+    assert longest[0] <= MEASURE, longest
+    assert longest[0] >= 60, longest  # and the column is not needlessly narrow
+
+
+@pytest.mark.slow
+def test_hyphenation_is_american_and_plain(a4: Built) -> None:
+    for name in a4.names():
+        content = text(a4.path(name))
+        assert "\u2010" not in content, name  # automatic breaks print a plain hyphen-minus
+        assert "\u00ad" not in content, name
+        # en-GB patterns broke these as lib-raries, pat-ron, candid-ate
+        for wrong in ("lib-\nraries", "pat-\nron", "candid-\nate", "lib-\nrary"):
+            assert wrong not in content, (name, wrong)
+
+
+@pytest.mark.slow
+def test_text_has_typographic_quotes(a4: Built) -> None:
+    content = text(a4.path("ACC.pdf"))
+    assert "\u201c" in content and "\u201d" in content and "\u2019" in content
+    assert '"available"' not in content and "catalog says \u201cavailable\u201d" in squash(content)
+
+
+# ---------------------------------------------------------------- worksheets and cross-references
+
+
+@pytest.mark.slow
+def test_rubric_worksheet_is_one_page_with_two_reviewers_and_the_pass_rule(a4: Built, letter: Built) -> None:
+    rule = "a portfolio passes when at least 70 % of its criteria are fully met"
+    for built in (a4, letter):
+        for s in built.course.sets:
+            for task in s.portfolio:
+                for name, label in ((f"{s.code}.pdf", task.title), ("handbook.pdf", f"{s.code} · {task.title}")):
+                    reader = PdfReader(built.path(name))
+                    index = page_of(reader, f"Rubric worksheet · {label}")
+                    page = squash(text(built.path(name), index + 1, index + 1))
+                    where = (built.paper, name, task.id, index + 1)
+                    for field in ("Reviewer 1", "Reviewer 2", "Notes on the evidence", "Pass rule", rule):
+                        assert field in page, (*where, field)
+                    assert f"of {len(task.criteria)} criteria" in page, where
+                    assert all(squash(c.name) in page for c in task.criteria), where
+                    assert "Score:" not in page and "points Reviewer" not in page, where
+
+
+@pytest.mark.slow
+def test_cross_references_land_on_their_pages(a4: Built) -> None:
+    for s in a4.course.sets:
+        pdf = a4.path(f"{s.code}.pdf")
+        reader = PdfReader(pdf)
+        how = squash(text(pdf, page_of(reader, "How to use") + 1, page_of(reader, "How to use") + 1))
+        found = re.search(r"rubric worksheet \(page (\d+)\)", how)
+        assert found, s.code
+        assert int(found.group(1)) == page_of(reader, "Rubric worksheet") + 1, s.code
+        for label, target in (("answer key", "Answer key"), ("glossary", "Glossary"), ("outcomes", "Outcomes")):
+            found = re.search(rf"{label} \(page (\d+)\)", how)
+            assert found and int(found.group(1)) == page_of(reader, target) + 1, (s.code, label)
+
+
+@pytest.mark.slow
+def test_answer_key_follows_the_printed_numbering(a4: Built) -> None:
+    for s in a4.course.sets:
+        pdf = a4.path(f"{s.code}.pdf")
+        reader = PdfReader(pdf)
+        guide = view.guide(s)
+        checks = [c.check for c in guide.chapters if c.check] + ([guide.review] if guide.review else [])
+        printed = [(c.number, o.number, o.question.item.id) for c in checks for o in c.questions]
+        key = squash(text(pdf, page_of(reader, "Answer key") + 1))
+        # a running head ("Answer key") may come between an entry's head and its page at a page top
+        entries = re.findall(r"Self-check (\d+) · Q(\d+) ([A-Z]+-Q\d+)(?: Answer key)? page (\d+)", key)
+        assert [(int(c), int(q), i) for c, q, i, _ in entries] == printed, s.code
+        for check, _, item, page in entries:
+            start = page_of(reader, f"Self-check {check}") + 1
+            assert start <= int(page) <= start + 3, (s.code, check, item, page)
+            assert item in text(pdf, int(page), int(page)), (s.code, check, item, page)
+
+
+# ---------------------------------------------------------------- structure
+
+
+@pytest.mark.slow
+def test_headings_outline_and_page_mode(a4: Built) -> None:
+    for name in a4.names():
+        reader = PdfReader(a4.path(name))
+        levels = heading_levels(reader)
+        assert levels and levels[0] == 1, name
+        skips = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
+        assert not skips, (name, skips)
+        titles = [t for t, _ in marks(reader)]
+        assert len(titles) == len(set(titles)), (name, sorted({t for t in titles if titles.count(t) > 1}))
+        assert reader.trailer["/Root"]["/PageMode"] == "/UseOutlines", name
+
+
+# ---------------------------------------------------------------- the pieces, without rendering
+
+
+def test_titles_keep_names_and_last_words_together() -> None:
+    assert view.keep_together("Cataloging with MARC 21") == "Cataloging with MARC\u00a021"
+    assert view.keep_together("How collections are arranged and kept in order").endswith("in\u00a0order")
+    assert view.keep_together("Two words") == "Two words"
+
+
+def test_locale_adds_a_region() -> None:
+    assert view.locale("en") == "en-US"
+    assert view.locale("en-GB") == "en-GB"
+    assert view.locale("es") == "es-ES"
+
+
+def test_smarten_sets_quotes_and_leaves_code_alone() -> None:
+    source = '<body><p>The "hold" shelf, the patron\'s card... <em>"x"</em> 1990-2000 <code>a "b"</code></p>'
+    out = view.smarten(source)
+    assert "\u201chold\u201d" in out and "patron\u2019s" in out and "card\u2026" in out
+    assert "<em>\u201cx\u201d</em>" in out and "1990-2000" in out and '<code>a "b"</code>' in out
+
+
+def test_lesson_headings_sit_under_the_lesson_title() -> None:
+    assert view.lift_headings("<h3>A</h3><h4 id=x>B</h4>") == "<h2>A</h2><h3 id=x>B</h3>"
