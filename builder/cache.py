@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,6 +61,20 @@ class Cache:
         if not all((entry / "out" / f).is_file() for f in files):
             return None
         return files, diags
+
+    def sweep(self, older_than_s: float = 3600.0) -> int:
+        """Remove half-written entries (`.tmp-*`) a killed build left; young ones may belong to a
+        build into another folder that shares this cache, so only those older than an hour go."""
+        removed = 0
+        cutoff = time.time() - older_than_s
+        for tmp in self.root.glob("*/.tmp-*"):
+            try:
+                if tmp.is_dir() and not tmp.is_symlink() and tmp.stat().st_mtime < cutoff:
+                    shutil.rmtree(tmp, ignore_errors=True)
+                    removed += 1
+            except OSError:
+                continue
+        return removed
 
     def restore(self, key: str, files: list[str], target: Path) -> None:
         entry = self.root / key[:2] / key / "out"

@@ -210,6 +210,7 @@ def _build(
     if progress:
         progress.planned(result.jobs)
     cache = Cache(cache_root)
+    cache.sweep()
     staging = Staging(dist)
     try:
         rebuilt_formats = [] if set_codes else [formats.get(n) for n in format_names]

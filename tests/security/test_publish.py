@@ -234,3 +234,14 @@ def test_kill_9_mid_build_then_a_rebuild_leaves_no_folders_and_no_processes(mini
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "note: removed .coursepack-staging-dist." in rebuilt.stderr
     assert _leftovers(tmp_path) == [] and (dist / "scorm12" / "TST.zip").is_file()
+
+
+def test_half_written_cache_entries_of_killed_builds_are_swept_when_old(minimal: Path, tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    stale, fresh = tmp_path / "cache" / "ab" / ".tmp-k1ll3d", tmp_path / "cache" / "cd" / ".tmp-busy"
+    for folder in (stale, fresh):
+        (folder / "out").mkdir(parents=True)
+    hour_ago = time.time() - 3700
+    os.utime(stale, (hour_ago, hour_ago))
+    assert _build(minimal, dist).ok
+    assert not stale.exists() and fresh.exists()  # a young one may be another build's, writing now
