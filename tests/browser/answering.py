@@ -48,3 +48,24 @@ def answer_question(frame: Frame, it: dict[str, Any], correct: bool = True, text
                 at -= 1
     frame.click("#check")
     frame.wait_for_selector(".feedback .verdict")
+
+
+# The screen's one next step: Check answer on an open question, the screen's own button (start the
+# assessment, review), else Next; where it is on the page without scrolling, and how wide the page is.
+_PRIMARY = """() => {
+  const shown = e => e && !e.hidden && e.getClientRects().length > 0;
+  const check = document.getElementById('check'), next = document.getElementById('next');
+  const start = document.querySelector('#screen button.primary');
+  const primary = shown(check) ? check : shown(start) ? start : shown(next) && !next.disabled ? next : null;
+  const r = primary && primary.getBoundingClientRect();
+  return {label: primary ? primary.textContent : null, top: r ? r.top : 0, bottom: r ? r.bottom : 0,
+          width: innerWidth, height: innerHeight, scrollWidth: document.documentElement.scrollWidth};
+}"""
+
+
+def assert_fits(frame: Frame, where: str) -> None:
+    """The screen's next step is in view without scrolling, and nothing pushes the page sideways."""
+    got: dict[str, Any] = frame.evaluate(_PRIMARY)
+    assert got["scrollWidth"] <= got["width"], (where, got)
+    if got["label"] is not None:
+        assert 0 <= got["top"] and got["bottom"] <= got["height"], (where, got)

@@ -19,7 +19,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Frame, Page
 
+from builder.check import check_curriculum
 from builder.formats._scorm import suspend_bound
+from builder.pipeline import build as build_project
 
 from .answering import answer_question, order_of
 from .chromium import fresh_page, launched
@@ -204,3 +206,18 @@ def run_axe(frame: Frame) -> list[dict[str, Any]]:
         ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.html + ' :: ' + n.failureSummary)}))"
     )
     return result
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """dist/web of the bundled curriculum when it checks clean (else of the minimal project), over HTTP."""
+    sources, _ = check_curriculum(REPO / "curriculum", base=REPO)
+    project = REPO / "curriculum" if sources is not None else MINIMAL
+    dist = tmp_path_factory.mktemp("web") / "dist"
+    result = build_project(project, dist, ["web"], workers=1, cache_dir=dist.parent / "cache")
+    assert result.ok, [d.render() for d in result.diagnostics]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(dist / "web")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()

@@ -2,36 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import Page
 
-from builder.check import check_curriculum
-from builder.pipeline import build
-
-from .conftest import ARTIFACTS, _Quiet, run_axe
-from .projects import MINIMAL, REPO
+from .conftest import ARTIFACTS, run_axe
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser-web")]
-
-
-@pytest.fixture(scope="module")
-def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """dist/web of the bundled curriculum when it checks clean (else of the minimal project), over HTTP."""
-    sources, _ = check_curriculum(REPO / "curriculum", base=REPO)
-    project = REPO / "curriculum" if sources is not None else MINIMAL
-    dist = tmp_path_factory.mktemp("web") / "dist"
-    result = build(project, dist, ["web"], workers=1, cache_dir=dist.parent / "cache")
-    assert result.ok, [d.render() for d in result.diagnostics]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(dist / "web")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture

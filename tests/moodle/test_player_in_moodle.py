@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from browser.answering import assert_fits as fits
 from browser.projects import course_of
 from browser.test_scorm_runtime import TYPES, expected, matches
 from playwright.sync_api import Browser
@@ -44,18 +45,6 @@ DOCS: dict[str, Any] = {
     "completionstatusrequired": 2,  # Require status: Passed (and not Completed)
 }
 COMPLETION_INCOMPLETE, COMPLETION_COMPLETE, COMPLETION_PASS, COMPLETION_FAIL = 0, 1, 2, 3
-
-# The screen's one next step: Check answer on an open question, the assessment's start button, else Next.
-PRIMARY = """() => {
-  const shown = e => e && !e.hidden && e.getClientRects().length > 0;
-  const check = document.getElementById('check'), next = document.getElementById('next');
-  const start = document.querySelector('#screen button.primary');
-  const primary = shown(check) ? check : shown(start) ? start : shown(next) && !next.disabled ? next : null;
-  const r = primary && primary.getBoundingClientRect();
-  return {label: primary ? primary.textContent : null, top: r ? r.top : 0, bottom: r ? r.bottom : 0,
-          width: innerWidth, height: innerHeight, scrollWidth: document.documentElement.scrollWidth};
-}"""
-
 
 @pytest.fixture(scope="module")
 def cset() -> CSet:
@@ -156,11 +145,7 @@ def check_tracks(version: str, tracks: dict[str, str], cset: CSet, script: Scrip
 
 
 def assert_fits(player: Player, where: str) -> None:
-    """The screen's next step is in the frame's view without scrolling, and nothing scrolls sideways."""
-    got = player.frame.evaluate(PRIMARY)
-    assert got["scrollWidth"] <= got["width"], (where, got)
-    if got["label"] is not None:
-        assert 0 <= got["top"] and got["bottom"] <= got["height"], (where, got)
+    fits(player.frame, where)
 
 
 def play_through(player: Player, script: Script, check_layout: bool = False) -> list[tuple[str, bool]]:

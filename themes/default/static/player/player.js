@@ -238,15 +238,7 @@
       var sc = scores();
       out.push(el('p', { class: 'score', text: t('score', { score: num(sc.pct) }) }),
         el('p', { class: 'verdict ' + (sc.passed ? 'ok' : 'ko'), text: t(sc.passed ? 'passed' : 'failed', { mastery: num(mastery) }) }));
-      var rows = C.outcomes.map(function (o) {
-        var x = sc.per[o.id];
-        return el('tr', {}, [el('td', { text: o.text }), el('td', { text: x ? t('percent', { n: num(x.pct) }) : '–' }),
-          el('td', { text: !x ? t('not_assessed') : t(x.passed ? 'met' : 'not_met') })]);
-      });
-      out.push(el('table', {}, [el('thead', {}, [el('tr', {}, ['outcome', 'outcome_score', 'outcome_status'].map(
-        function (k) { return el('th', { scope: 'col', text: t(k) }); }))]), el('tbody', {}, rows)]));
-      out.push(el('button', { type: 'button', class: 'secondary', text: t('review_answers'),
-        onclick: function () { show(find('q' + attempt[0]), true); } }));
+      // what to do next sits under the verdict, before the outcome table, which can be long
       if (!sc.passed && canRetry()) {
         out.push(el('button', { type: 'button', class: 'primary', text: t('retry'), onclick: retry }));
       } else if (!sc.passed && lms.keepsAttempts) {
@@ -254,6 +246,15 @@
       } else if (!sc.passed && mode === 'normal') {
         out.push(el('p', { text: t('no_attempts', { max: C.attempts }) }));
       }
+      out.push(el('button', { type: 'button', class: 'secondary', text: t('review_answers'),
+        onclick: function () { show(find('q' + attempt[0]), true); } }));
+      var rows = C.outcomes.map(function (o) {
+        var x = sc.per[o.id];
+        return el('tr', {}, [el('td', { text: o.text }), el('td', { text: x ? t('percent', { n: num(x.pct) }) : '–' }),
+          el('td', { text: !x ? t('not_assessed') : t(x.passed ? 'met' : 'not_met') })]);
+      });
+      out.push(el('table', {}, [el('thead', {}, [el('tr', {}, ['outcome', 'outcome_score', 'outcome_status'].map(
+        function (k) { return el('th', { scope: 'col', text: t(k) }); }))]), el('tbody', {}, rows)]));
       return out;
     }
   };
