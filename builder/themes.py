@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -143,13 +144,36 @@ class Theme:
                     if f.suffix != ".html":
                         continue
                     try:
-                        env.parse(read_confined(f, folder, MAX_TEMPLATE_BYTES).decode("utf-8"), f.name, str(f))
+                        tree = env.parse(read_confined(f, folder, MAX_TEMPLATE_BYTES).decode("utf-8"), f.name, str(f))
+                        out += _private_access(tree, f)
                     except jinja2.TemplateSyntaxError as exc:
                         where = SourceLoc(display(f), exc.lineno or 1, 1)
                         out.append(error("theme-template", f"template syntax: {exc.message}", where))
                     except (UnsafeFile, UnicodeDecodeError) as exc:
                         out.append(error("theme-template", f"template {exc}", SourceLoc(display(f), 1, 1)))
         return out
+
+
+def _private_access(tree: nodes.Template, file: Path) -> list[Diagnostic]:
+    """`x.__init__`, `x._y`, `x["__globals__"]`: what every sandbox escape starts with, and what the
+    sandbox refuses at render time. Found by `check` too, so a hostile theme fails CI before a build."""
+    out: list[Diagnostic] = []
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        if isinstance(node, nodes.Getattr):
+            name: object = node.attr
+        else:
+            assert isinstance(node, nodes.Getitem)
+            name = getattr(node.arg, "value", None)
+        if isinstance(name, str) and name.startswith("_"):
+            out.append(
+                error(
+                    "theme-template",
+                    f"the template reads `{name}`, which the template sandbox refuses",
+                    SourceLoc(display(file), node.lineno or 1, 1),
+                    "templates may only use the values the writer passes in",
+                )
+            )
+    return out
 
 
 def _safe_files(base: Path, root: Path) -> Iterator[Path]:

@@ -12,9 +12,12 @@ import pytest
 
 from builder import pipeline
 from builder.check import check_curriculum
+from builder.course import Course, resolve
+from builder.formats.base import Job, Options
 from builder.themes import THEMES_DIR, Theme, load_theme
 
 SECRET = "TOP-SECRET-7d1f"
+PROJECTS = Path(__file__).resolve().parents[1] / "projects"
 
 
 def _theme(root: Path, files: dict[str, str] | None = None, meta: str = "extends: default\n") -> Path:
@@ -56,20 +59,37 @@ def test_a_template_cannot_reach_python_internals(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     theme = _theme(minimal, {"templates/pdf/guide.html": f"<html><body>\n{payload}\n</body></html>\n"})
+    # check sees the private names every escape needs: the build stops before rendering anything
     result = _build(minimal, tmp_path, ["pdf"])
     assert not result.ok and not (tmp_path / "PWNED").exists() and not (tmp_path / "dist").exists()
     errors = _errors(result)
-    assert len(errors) == 1 and "mytheme/templates/pdf/guide.html:2:1: error[theme-template]" in errors[0], errors
-    assert "sandbox forbids" in errors[0] and theme.is_dir()
+    assert errors and all("mytheme/templates/pdf/guide.html:2:1: error[theme-template]" in e for e in errors)
+    # and the sandbox stops the same template when a writer renders it (check bypassed)
+    written, diags, _ = pipeline.run_job(_course(), Job("pdf", "TST"), load_theme(str(theme)), tmp_path / "out",
+                                         Options())
+    assert written == [] and not (tmp_path / "PWNED").exists()
+    assert [d.render().split(": error")[0] for d in diags] == ["cur/mytheme/templates/pdf/guide.html:2:1"]
+    assert "sandbox forbids" in diags[0].message
 
 
-def test_the_player_templates_are_sandboxed_too(minimal: Path, tmp_path: Path) -> None:
+def _course() -> Course:
+    sources, _ = check_curriculum(PROJECTS / "minimal")
+    assert sources is not None
+    return resolve(sources)
+
+
+@pytest.mark.parametrize("name", ["scorm12", "web"])
+def test_the_player_templates_are_sandboxed_too(tmp_path: Path, name: str) -> None:
     body = (THEMES_DIR / "default/templates/player/index.html").read_text(encoding="utf-8")
-    theme = _theme(minimal, {"templates/player/index.html": body + PAYLOADS[0] + "\n"})
-    result = _build(minimal, tmp_path, ["scorm12", "web"])
-    errors = _errors(result)
-    assert not result.ok and len(errors) == 2 and all("sandbox forbids" in e for e in errors), errors
-    assert all(e.startswith(str(theme / "templates/player/index.html")) for e in errors)
+    theme = tmp_path / "mytheme"
+    (theme / "templates" / "player").mkdir(parents=True)
+    (theme / "theme.yaml").write_text("extends: default\n", encoding="utf-8")
+    (theme / "templates" / "player" / "index.html").write_text(body + PAYLOADS[0] + "\n", encoding="utf-8")
+    line = body.count("\n") + 1
+    written, diags, _ = pipeline.run_job(_course(), Job(name, "TST"), load_theme(str(theme)), tmp_path / "out",
+                                         Options())
+    assert written == [] and len(diags) == 1 and "sandbox forbids" in diags[0].message
+    assert diags[0].loc.path.endswith("mytheme/templates/player/index.html") and diags[0].loc.line == line
 
 
 def test_a_template_symlinked_out_of_its_theme_is_refused_not_read(minimal: Path, tmp_path: Path) -> None:
@@ -168,3 +188,16 @@ def test_the_bundled_environment_is_the_immutable_sandbox() -> None:
     assert isinstance(env, jinja2.sandbox.ImmutableSandboxedEnvironment)
     with pytest.raises(jinja2.exceptions.SecurityError):
         env.from_string("{{ x.append(1) }}").render(x=[])
+
+
+def test_check_strict_already_fails_on_a_sandbox_escape(
+    minimal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from builder.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    _theme(minimal, {"templates/pdf/guide.html": f"<p>\n{PAYLOADS[0]}\n{{{{ x['__class__'] }}}}\n"})
+    assert main(["check", "--strict", str(minimal)]) == 1
+    err = capsys.readouterr().err
+    assert "cur/mytheme/templates/pdf/guide.html:2:1: error[theme-template]: the template reads `__init__`" in err
+    assert "guide.html:3:1: error[theme-template]: the template reads `__class__`" in err
