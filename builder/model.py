@@ -250,7 +250,9 @@ class Pool(Strict):
 class Assessment(Strict):
     mastery_score: Annotated[float, Field(ge=0, le=1)] = Field(description="Share of points needed to pass, 0 to 1.")
     shuffle: bool = False
-    attempts: Annotated[int, Field(ge=0)] = Field(0, description="Allowed attempts; 0 = unlimited.")
+    attempts: Annotated[int, Field(ge=0)] = Field(
+        0, description="Tries at the assessment where the player counts them (web export, cmi5); 0 = unlimited. "
+        "A SCORM LMS keeps its own attempts: set its number of attempts to this value.")
     items: list[Item] = Field(min_length=1)
     pools: list[Pool] = Field(default_factory=list)
 

@@ -68,4 +68,4 @@ def assert_fits(frame: Frame, where: str) -> None:
     got: dict[str, Any] = frame.evaluate(_PRIMARY)
     assert got["scrollWidth"] <= got["width"], (where, got)
     if got["label"] is not None:
-        assert 0 <= got["top"] and got["bottom"] <= got["height"], (where, got)
+        assert got["top"] >= 0 and got["bottom"] <= got["height"], (where, got)

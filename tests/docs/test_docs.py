@@ -245,3 +245,20 @@ def test_message_codes_in_the_docs_exist() -> None:
     codes = re.findall(r"^\| `([a-z]+(?:-[a-z]+)+)` \|", page, flags=re.M)
     assert len(codes) >= 15
     assert [c for c in codes if f'"{c}"' not in source] == []
+
+
+def test_moodle_settings_name_tests_that_exist_and_use_the_documented_values() -> None:
+    """Each row of the Moodle guide's settings table names the real-Moodle test that shows its effect,
+    and that test creates the activity with the values the table recommends."""
+    page = (DOCS / "lms" / "moodle-scorm.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(test_[a-z0-9_]+)`", page))
+    defined = set(re.findall(r"^def (test_[a-z0-9_]+)", "".join(
+        f.read_text(encoding="utf-8") for f in (ROOT / "tests" / "moodle").glob("test_*.py")), re.M))
+    assert named and named <= defined, sorted(named - defined)
+    source = (ROOT / "tests" / "moodle" / "test_player_in_moodle.py").read_text(encoding="utf-8")
+    table = page[page.index("## Recommended settings"):page.index("### Grading method")]
+    for label, field, value in (("Student skip content structure page", "skipview", "2"),
+                                ("Grading method", "grademethod", "1"), ("Force new attempt", "forcenewattempt", "1"),
+                                ("Number of attempts", "maxattempt", "0"), ("Force completed", "forcecompleted", "0")):
+        assert label in table
+        assert re.search(rf'"{field}": {value},', source), field

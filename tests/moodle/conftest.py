@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
-
 from browser.chromium import launched
+from playwright.sync_api import Browser
 
 from .site import REPO, Moodle, MoodleMissing, bring_up
 

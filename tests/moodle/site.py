@@ -76,5 +76,6 @@ def bring_up() -> Moodle:
         if not ((DIRROOT / "config.php").exists() and _answers(moodle.url)):
             done = subprocess.run(["bash", str(setup)], capture_output=True, text=True, timeout=1200)
             if done.returncode != 0 or not _answers(moodle.url):
-                raise MoodleMissing(f"setup.sh failed (rc {done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+                raise MoodleMissing(f"setup.sh failed (rc {done.returncode}):\n"
+                                    f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     return moodle

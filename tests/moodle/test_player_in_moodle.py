@@ -75,7 +75,10 @@ class Course:
 
 
 # a version's tests share its course, so each version is one xdist group (the two run side by side)
-@pytest.fixture(scope="module", params=[pytest.param(v, marks=pytest.mark.xdist_group(f"moodle-{v}")) for v in ("1.2", "2004")])
+VERSIONS = [pytest.param(v, marks=pytest.mark.xdist_group(f"moodle-{v}")) for v in ("1.2", "2004")]
+
+
+@pytest.fixture(scope="module", params=VERSIONS)
 def course(request: pytest.FixtureRequest, moodle: Moodle, built: Built, run_id: str) -> Course:
     return Course(moodle, built, str(request.param), run_id)
 
