@@ -70,7 +70,7 @@ class Staging:
     """Builds into a sibling of dist/ and swaps it in only when everything succeeded."""
 
     def __init__(self, dist: Path):
-        self.dist = dist.resolve() if dist.exists() else dist.absolute()
+        self.dist = dist.resolve()
         self.dist.parent.mkdir(parents=True, exist_ok=True)
         self.root = Path(tempfile.mkdtemp(prefix=temp_prefix(STAGING, self.dist), dir=self.dist.parent))
         # mkdtemp makes 0700; the published folder gets the modes the user's umask asks for.

@@ -133,9 +133,10 @@ def build(
     """Raises publish.OutputRefused (nothing touched) when `dist` is not a folder a build may replace,
     publish.OutputBusy when another build keeps it locked for longer than `lock_wait` seconds."""
     publish.refuse_unless_ours(dist, root, set(formats.FOLDERS))
-    dist.absolute().parent.mkdir(parents=True, exist_ok=True)
-    with publish.locked(dist.absolute(), lock_wait):
-        swept = publish.sweep(dist.absolute())
+    target = dist.resolve()  # what Staging swaps: a symlinked output folder is replaced where it points
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with publish.locked(target, lock_wait):
+        swept = publish.sweep(target)
         result = _build(root, dist, format_names, set_codes, options, theme_name, strict, force, workers,
                         cache_dir, progress)
         result.swept = swept

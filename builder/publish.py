@@ -38,7 +38,7 @@ def temp_prefix(kind: str, dist: Path) -> str:
 
 def refuse_unless_ours(dist: Path, root: Path, known_folders: set[str]) -> None:
     """Raise OutputRefused unless `dist` is missing, empty, or holds only format folders."""
-    if dist.is_symlink() or (dist.exists() and not dist.is_dir()):
+    if dist.exists() and not dist.is_dir():
         raise OutputRefused(f"--out {dist}: exists and is not a folder; choose another output folder")
     real = dist.resolve()
     real_root = root.resolve()

@@ -245,3 +245,13 @@ def test_half_written_cache_entries_of_killed_builds_are_swept_when_old(minimal:
     os.utime(stale, (hour_ago, hour_ago))
     assert _build(minimal, dist).ok
     assert not stale.exists() and fresh.exists()  # a young one may be another build's, writing now
+
+
+def test_a_symlinked_output_folder_is_replaced_where_it_points(minimal: Path, tmp_path: Path) -> None:
+    real = tmp_path / "disk" / "dist"
+    real.mkdir(parents=True)
+    link = tmp_path / "dist"
+    link.symlink_to(real, target_is_directory=True)
+    assert _build(minimal, link).ok and _build(minimal, link, FAST, force=True).ok
+    assert link.is_symlink() and (real / "scorm12" / "TST.zip").is_file()
+    assert _leftovers(tmp_path) == [] and _leftovers(tmp_path / "disk") == []
