@@ -37,14 +37,15 @@ def _no_blank(value: str) -> str:
     return value
 
 
-def _characters(value: str) -> str:
+def _characters(value: Any) -> Any:
     """Plain text is text, not HTML: a committee member who writes `R&eacute;sum&eacute;` or `Q&amp;A`
     means the characters, which every output then escapes once (it showed `&amp;amp;` before).
     Markdown fields need no such step: markdown-it decodes references itself."""
-    return html.unescape(value) if "&" in value else value
+    return html.unescape(value) if isinstance(value, str) and "&" in value else value
 
 
-Text = Annotated[str, BeforeValidator(_as_written), AfterValidator(_characters), AfterValidator(_no_blank)]
+# A before-validator, so the after-validators stay the same for Text and Markdown (docgen reads them).
+Text = Annotated[str, BeforeValidator(_as_written), BeforeValidator(_characters), AfterValidator(_no_blank)]
 Markdown = Annotated[str, BeforeValidator(_as_written), AfterValidator(_no_blank)]
 CODE_RE = r"^[A-Z][A-Z0-9]{1,9}$"
 ID_RE = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
