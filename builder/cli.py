@@ -344,6 +344,26 @@ def serve(directory: Path, port: int, host: str, theme: str | None, debug: bool)
     _guard(debug, run)
 
 
+@cli.command(name="analyze")
+@click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--curriculum", "directory", type=click.Path(path_type=Path, file_okay=False), default="curriculum",
+              show_default=True, help="The curriculum the packages were built from.")
+@click.option("--out", "outs", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report: FILE.html (charts and tables) or FILE.csv (one row per item); repeatable.")
+@click.option("--threshold", "thresholds", multiple=True, metavar="NAME=VALUE", help="Change a flag threshold.")
+@click.option("--results-version", "versions", multiple=True, metavar="CODE=VERSION",
+              help="The set version the results were collected with; items of a set whose YAML differs are marked.")
+@STRICT
+@DEBUG
+def analyze(reports: tuple[Path, ...], directory: Path, outs: tuple[Path, ...], thresholds: tuple[str, ...],
+            versions: tuple[str, ...], strict: bool, debug: bool) -> None:
+    """Item analysis of LMS result exports; flags print at each item's YAML line."""
+    from .analysis.cli import analyze_command
+
+    _guard(debug, lambda: analyze_command(list(reports), directory, list(outs), list(thresholds), list(versions),
+                                          strict, _load, _print_diagnostics))
+
+
 @cli.command()
 def version() -> None:
     """Print the coursepack version."""

@@ -1,0 +1,96 @@
+<?php
+// coursepack's results helper for the item-analysis tests: a cohort of learners whose SCORM attempts are stored
+// through Moodle's own tracking API (scorm_insert_track(), element by element, as mod/scorm/datamodel.php does for a
+// SCO's commits), and a trainer who downloads the reports. Prints one JSON object. MOODLE_DIR points at the dirroot.
+//   php cp_results.php --file=/abs/cohort.json
+// cohort.json: {"course": SHORT, "cmid": N, "trainer": USERNAME, "learners": [{"username": U, "version": "1.2"|"2004",
+//   "interactions": [{"id", "type", "objectives": [..], "patterns": [..], "response", "result", "latency",
+//   "weighting", "time"}], "raw": R, "max": M, "status": "passed"|"failed"}]}
+define('CLI_SCRIPT', true);
+require((getenv('MOODLE_DIR') ?: '/tmp/moodle-src') . '/config.php');
+require_once($CFG->libdir . '/clilib.php');
+require_once($CFG->dirroot . '/user/lib.php');
+require_once($CFG->dirroot . '/mod/scorm/lib.php');
+require_once($CFG->dirroot . '/mod/scorm/locallib.php');
+\core\session\manager::set_user(get_admin());
+
+[$o] = cli_get_params(['file' => null, 'password' => 'Learner#1234'], []);
+
+function out(array $data, int $rc = 0): void {
+    echo json_encode($data, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE), "\n";
+    exit($rc);
+}
+
+function enrolled_user(stdClass $course, string $username, string $role, string $password): int {
+    global $DB, $CFG;
+    if (!$user = $DB->get_record('user', ['username' => $username])) {
+        $id = user_create_user((object)['username' => $username, 'password' => $password,
+            'firstname' => 'Learner', 'lastname' => $username, 'email' => $username . '@example.com',
+            'auth' => 'manual', 'confirmed' => 1, 'mnethostid' => $CFG->mnet_localhost_id]);
+        $user = $DB->get_record('user', ['id' => $id]);
+    }
+    $roleid = $DB->get_field('role', 'id', ['shortname' => $role], MUST_EXIST);
+    $instance = $DB->get_record('enrol', ['courseid' => $course->id, 'enrol' => 'manual'], '*', MUST_EXIST);
+    enrol_get_plugin('manual')->enrol_user($instance, $user->id, $roleid);
+    return (int)$user->id;
+}
+
+// The element names Moodle's own run-time stores: 1.2's datamodel posts "cmi.interactions_0.id" (its JS keeps
+// arrays as "interactions_0" objects), 2004's posts "cmi.interactions.0.id".
+function elements(array $learner): array {
+    $v12 = $learner['version'] === '1.2';
+    $p = fn(int $n) => $v12 ? "cmi.interactions_$n." : "cmi.interactions.$n.";
+    $sub = fn(string $name, int $k) => $v12 ? "{$name}_$k." : "$name.$k.";
+    $out = [];
+    foreach ($learner['interactions'] as $n => $i) {
+        $out[$p($n) . 'id'] = $i['id'];
+        $out[$p($n) . 'type'] = $i['type'];
+        foreach ($i['objectives'] as $k => $objective) {
+            $out[$p($n) . $sub('objectives', $k) . 'id'] = $objective;
+        }
+        $out[$p($n) . ($v12 ? 'time' : 'timestamp')] = $i['time'];
+        $out[$p($n) . 'weighting'] = (string)$i['weighting'];
+        foreach ($i['patterns'] as $k => $pattern) {
+            $out[$p($n) . $sub('correct_responses', $k) . 'pattern'] = $pattern;
+        }
+        $out[$p($n) . ($v12 ? 'student_response' : 'learner_response')] = $i['response'];
+        $out[$p($n) . 'result'] = $i['result'];
+        $out[$p($n) . 'latency'] = $i['latency'];
+    }
+    $score = $v12 ? 'cmi.core.score.' : 'cmi.score.';
+    $out[$score . 'raw'] = (string)$learner['raw'];
+    $out[$score . 'min'] = '0';
+    $out[$score . 'max'] = (string)$learner['max'];
+    if ($v12) {
+        $out['cmi.core.lesson_status'] = $learner['status'];
+    } else {
+        $out['cmi.score.scaled'] = (string)round($learner['raw'] / $learner['max'], 4);
+        $out['cmi.completion_status'] = 'completed';
+        $out['cmi.success_status'] = $learner['status'];
+    }
+    return $out;
+}
+
+try {
+    $cohort = json_decode(file_get_contents($o['file']), true, 512, JSON_THROW_ON_ERROR);
+    $cm = get_coursemodule_from_id('scorm', $cohort['cmid'], 0, false, MUST_EXIST);
+    $course = $DB->get_record('course', ['id' => $cm->course], '*', MUST_EXIST);
+    $scorm = $DB->get_record('scorm', ['id' => $cm->instance], '*', MUST_EXIST);
+    $trainer = enrolled_user($course, $cohort['trainer'], 'editingteacher', $o['password']);
+    $stored = 0;
+    foreach ($cohort['learners'] as $learner) {
+        $userid = enrolled_user($course, $learner['username'], 'student', $o['password']);
+        $attempt = scorm_get_attempt($userid, $scorm->id, 1);
+        foreach (elements($learner) as $element => $value) {
+            if (scorm_insert_track($userid, $scorm->id, $scorm->launch, $attempt, $element, $value) === false) {
+                out(['error' => "scorm_insert_track refused $element for {$learner['username']}"], 2);
+            }
+            $stored++;
+        }
+        scorm_update_grades($scorm, $userid);
+    }
+    out(['stored' => $stored, 'learners' => count($cohort['learners']), 'trainer' => $trainer,
+        'scormid' => (int)$scorm->id, 'version' => $scorm->version]);
+} catch (Throwable $e) {
+    out(['exception' => get_class($e) . ': ' . $e->getMessage(), 'debuginfo' => $e->debuginfo ?? null], 1);
+}
