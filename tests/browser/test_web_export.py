@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page
 
+from .answering import answer_question, content_of, current_item
 from .conftest import ARTIFACTS, run_axe
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser-web")]
@@ -75,3 +76,28 @@ def _answer_anything(page: Page) -> None:
         page.locator(form + "input[type=radio], " + form + "input[type=checkbox]").first.check()
     for k in range(page.locator(form + "select").count()):
         page.locator(form + "select").nth(k).select_option(index=1)
+
+
+def test_practice_is_kept_in_the_browser_and_can_start_over(watched: Page, web: str) -> None:
+    """The web export keeps the learner's place and answers across a reload, and "Start over" clears them."""
+    watched.goto(f"{web}/index.html")
+    watched.click("#sets h2 a >> nth=0")
+    watched.wait_for_selector("#screen h2")
+    content = content_of(watched.main_frame)
+    assert content["strings"]["practice"] in watched.inner_text("#preview")
+    watched.click("#toc li:nth-last-child(2) button")  # the assessment
+    watched.click("#screen button.primary")
+    first = current_item(watched.main_frame, content)
+    answer_question(watched.main_frame, first, correct=True)
+    watched.click("#next")
+    heading = watched.inner_text("#screen h2")
+    watched.reload()
+    watched.wait_for_selector("#screen h2")
+    assert watched.inner_text("#screen h2") == heading  # the same question, after a reload
+    watched.click("#prev")
+    assert current_item(watched.main_frame, content)["id"] == first["id"]
+    assert watched.is_visible(".feedback.ok .verdict")  # the answer is kept, with its feedback
+    watched.click("#preview button")  # start over
+    watched.wait_for_selector("#screen h2")
+    assert watched.inner_text("#screen h2") == content["strings"]["intro"]
+    assert watched.get_attribute("#preview a", "href") == "../index.html"  # the way back to every set

@@ -98,12 +98,31 @@
     return found;
   }
 
-  // version "none" (the plain web export): never look for an API, even inside an LMS's frame.
-  // onSaveState(true) after a refused save went through, (false) when the LMS refused one,
-  // ('lost') when the API object itself stopped answering (its window went away).
-  function LMS(version, onSaveState) {
-    this.v = VERSIONS[version] || VERSIONS['1.2'];  // "none" only formats values nobody receives
-    this.api = VERSIONS[version] ? find(this.v.api) : null;
+  // The web export's LMS is the learner's own browser: a 2004-shaped API over localStorage that keeps
+  // the bookmark and state (not interactions: nobody reads them). null where storage is refused.
+  function localApi(key) {
+    var data;
+    try { data = JSON.parse(localStorage.getItem(key) || '{}') || {}; } catch (e) { return null; }
+    return {
+      Initialize: function () { return 'true'; },
+      GetValue: function (el) { return data[el] || (/\._count$/.test(el) ? '0' : ''); },
+      SetValue: function (el, v) { if (!/^cmi\.(interactions|objectives)\./.test(el)) data[el] = String(v); return 'true'; },
+      Commit: function () {
+        try { localStorage.setItem(key, JSON.stringify(data)); return 'true'; } catch (e) { return 'false'; }
+      },
+      Terminate: function () { return this.Commit(); },
+      GetLastError: function () { return '0'; },
+      reset: function () { data = {}; try { localStorage.removeItem(key); } catch (e) { /* gone already */ } }
+    };
+  }
+
+  // version "none" (the plain web export): never look for an API, even inside an LMS's frame; keep
+  // progress in this browser under `storeKey`. onSaveState(true) after a refused save went through,
+  // (false) when the LMS refused one, ('lost') when the API object itself stopped answering.
+  function LMS(version, onSaveState, storeKey) {
+    this.local = version === 'none';
+    this.v = VERSIONS[this.local ? '2004' : version] || VERSIONS['1.2'];
+    this.api = this.local ? localApi(storeKey) : VERSIONS[version] ? find(this.v.api) : null;
     this.onSaveState = onSaveState;
     this.refused = false;  // an API was there but would not start this session
     this.failed = false;
@@ -130,7 +149,7 @@
   LMS.prototype.start = function () {
     if (!this.api) return false;
     if (this.call('Initialize', '') !== 'true') { this.api = null; this.refused = true; return false; }
-    this.keepsAttempts = true;
+    this.keepsAttempts = !this.local;
     var mode = this.get(this.v.mode);
     if (mode === 'browse' || mode === 'review') this.mode = mode;  // '' from an LMS without modes: normal
     this.credit = this.get(this.v.credit) !== 'no-credit';

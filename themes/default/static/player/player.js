@@ -36,6 +36,9 @@
   }
   function round2(x) { return Math.round(x * 100) / 100; }
   function num(x) { return String(x).replace('.', C.decimal); }  // the catalogue's decimal mark, not the browser's
+  // Whole percentages, rounded down so that a shown 80 % never hides a 79.6 % that did not pass
+  function whole(x) { return String(Math.floor(x + 1e-9)); }
+  var visited = {};  // screens seen in this session, for the contents' ticks
 
   // ---------------------------------------------------------------- seeded order
   function random(seed) {  // mulberry32: tiny and good enough to shuffle questions
@@ -236,7 +239,7 @@
       var out = [heading(t('results'))];
       if (!st.finished) return out.concat(el('p', { text: t('not_finished') }));
       var sc = scores();
-      out.push(el('p', { class: 'score', text: t('score', { score: num(sc.pct) }) }),
+      out.push(el('p', { class: 'score', text: t('score', { score: whole(sc.pct) }) }),
         el('p', { class: 'verdict ' + (sc.passed ? 'ok' : 'ko'), text: t(sc.passed ? 'passed' : 'failed', { mastery: num(mastery) }) }));
       // what to do next sits under the verdict, before the outcome table, which can be long
       if (!sc.passed && canRetry()) {
@@ -250,9 +253,10 @@
         onclick: function () { show(find('q' + attempt[0]), true); } }));
       var rows = C.outcomes.map(function (o) {
         var x = sc.per[o.id];
-        return el('tr', {}, [el('td', { text: o.text }), el('td', { text: x ? t('percent', { n: num(x.pct) }) : '–' }),
+        return el('tr', {}, [el('td', { text: o.text }), el('td', { text: x ? t('percent', { n: whole(x.pct) }) : '–' }),
           el('td', { text: !x ? t('not_assessed') : t(x.passed ? 'met' : 'not_met') })]);
       });
+      out.push(el('p', { class: 'meta', text: t('outcome_rule', { mastery: num(mastery) }) }));
       out.push(el('table', {}, [el('thead', {}, [el('tr', {}, ['outcome', 'outcome_score', 'outcome_status'].map(
         function (k) { return el('th', { scope: 'col', text: t(k) }); }))]), el('tbody', {}, rows)]));
       return out;
@@ -280,6 +284,7 @@
     if (done) {
       controls.lock(r);
       fb.appendChild(feedback(it, r));
+      fb.classList.add(isCorrect(it, r) ? 'ok' : 'ko');
     } else if (mode === 'review') {
       controls.lock();
       fb.appendChild(el('p', { class: 'verdict ko', text: t('not_answered') }));
@@ -293,6 +298,7 @@
       controls.lock(value);
       fb.textContent = '';
       fb.appendChild(feedback(it, value));
+      fb.classList.add(isCorrect(it, value) ? 'ok' : 'ko');
       updateChrome();
       (($('next').disabled ? null : $('next')) || $('screen')).focus();
       fb.scrollIntoView({ block: 'nearest' });  // the verdict, not the pager, is what the learner reads next
@@ -338,17 +344,21 @@
         spellcheck: 'false', 'aria-describedby': 'prompt' });
       if (r !== undefined) input.value = r;
       var node = el('div', { class: 'fill' }, [el('label', { for: 'answer', text: t('type_answer') }), input]);
-      return { node: node, read: function () { return input.value.trim(); }, lock: function () { input.disabled = true; } };
+      // stored and reported as scored: trimmed, inner spaces collapsed
+      return { node: node, read: function () { return input.value.trim().replace(/\s+/g, ' '); },
+        lock: function () { input.disabled = true; } };
     },
     matching: function (it, r, rand) {
-      var targets = shuffled(it.options, rand);
+      // the targets in full, lettered, above the rows: a <select> cuts long text off at any width
+      var targets = shuffled(it.options, rand), letter = function (n) { return String.fromCharCode(65 + n); };
+      var list = el('ol', { class: 'targets' }, targets.map(function (o) { return el('li', { text: o.text }); }));
       var rows = it.sources.map(function (src, k) {
         var select = el('select', { id: 'm-' + k }, [el('option', { value: '', text: t('match_choose') })].concat(
-          targets.map(function (o) { return el('option', { value: o.key, text: o.text }); })));
+          targets.map(function (o, n) { return el('option', { value: o.key, text: letter(n) + '. ' + o.text }); })));
         if (r !== undefined && r.charAt(k) !== '-') select.value = r.charAt(k);
         return el('div', { class: 'pair' }, [el('label', { for: 'm-' + k, html: src.html }), select]);
       });
-      return lockable(group(t('match'), rows), function () {
+      return lockable(group(t('match'), [list].concat(rows)), function () {
         var value = it.sources.map(function (_, k) { return $('m-' + k).value || '-'; }).join('');
         return value.indexOf('-') >= 0 ? '' : value;
       }, function (value) {  // next to each wrong match, the right one
@@ -402,9 +412,12 @@
     var ok = isCorrect(it, r);
     var parts = [el('p', { class: 'verdict ' + (ok ? 'ok' : 'ko') }, [el('strong', { text: t(ok ? 'correct' : 'incorrect') })])];
     if (it.type === 'single_choice' || it.type === 'multiple_choice' || it.type === 'true_false') {
-      it.options.forEach(function (o) {
-        if (r.indexOf(o.key.charAt(0)) >= 0 && o.feedback) {
+      it.options.forEach(function (o) {  // what was chosen, then each right answer that was missed
+        var chosen = r.indexOf(o.key.charAt(0)) >= 0, missed = !chosen && it.correct.indexOf(o.key) >= 0;
+        if (chosen && o.feedback) {
           parts.push(el('p', {}, [t('your_choice', { choice: o.text }) + ' ', el('span', { html: o.feedback })]));
+        } else if (missed) {
+          parts.push(el('p', {}, [t('missed_choice', { choice: o.text }) + ' ', el('span', { html: o.feedback || '' })]));
         }
       });
     } else if (ok ? it.right : it.wrong) {
@@ -422,6 +435,7 @@
     RENDER[s.kind](s).forEach(function (node) { main.appendChild(node); });
     main.querySelectorAll('a[href^="http"]').forEach(function (a) { a.target = '_blank'; });  // keep the SCO open
     shownAt = Date.now();
+    visited[s.id] = true;
     updateChrome();
     if (focus) main.querySelector('h2').focus();
     window.scrollTo(0, 0);
@@ -435,16 +449,23 @@
     $('check').hidden = !open;
     $('next').hidden = open;
     $('next').disabled = cur === last || open || (cur === last - 1 && !st.finished);
-    $('progress').max = screens.length;
-    $('progress').value = cur + 1;
-    $('progress-text').textContent = t('progress', { n: cur + 1, total: screens.length });
+    // progress is work done: lessons seen and questions answered, not screens
+    var seen = C.lessons.filter(function (l, k) { return visited['l' + k]; }).length;
+    var answered = attempt.filter(function (i) { return st.answers[i] !== undefined; }).length;
+    $('progress').max = C.lessons.length + attempt.length;
+    $('progress').value = seen + answered;
+    $('progress-text').textContent = s.kind === 'lesson' ? t('progress_lesson', { n: s.n + 1, total: C.lessons.length })
+      : s.kind === 'question' ? t('question', { n: s.n + 1, total: attempt.length })
+      : t('progress_done', { lessons: seen, lessons_total: C.lessons.length, answered: answered, total: attempt.length });
     var toc = $('toc'), entries = [['i', t('intro')]].concat(
       C.lessons.map(function (l, k) { return ['l' + k, l.title]; }), [['a', t('assessment')], ['r', t('results')]]);
     toc.textContent = '';
     entries.forEach(function (e) {
       var here = s.id === e[0] || (e[0] === 'a' && s.kind === 'question');
-      toc.appendChild(el('li', {}, [el('button', { type: 'button', 'aria-current': here ? 'step' : null,
-        disabled: e[0] === 'r' && !st.finished, text: e[1], onclick: function () { toggleToc(false); show(find(e[0]), true); } })]));
+      var done = e[0] === 'a' ? st.finished : visited[e[0]];
+      toc.appendChild(el('li', { class: done ? 'done' : null }, [el('button', { type: 'button', 'aria-current': here ? 'step' : null,
+        disabled: e[0] === 'r' && !st.finished, onclick: function () { toggleToc(false); show(find(e[0]), true); } },
+      [e[1], done ? el('span', { class: 'sr-only', text: ' ' + t('done') }) : null])]));
     });
   }
   // On a phone or in an LMS's frame the contents fold away behind a button, so the screen comes first.
@@ -458,9 +479,15 @@
   // true: saved again after a failure; false: the LMS refused; 'lost': the LMS stopped answering at all
   lms = new window.LMS(C.scorm, function (state) {
     $('save').textContent = t(state === 'lost' ? 'lms_lost' : state ? 'saved' : 'save_failed');
-  });
+  }, 'coursepack:' + C.program + ':' + C.code + ':' + C.version);
   var live = lms.start();
-  $('preview').hidden = live;
+  $('preview').hidden = live && !lms.local;
+  if (live && lms.local) {  // the web export: practice kept in this browser, a fresh start, the way back
+    $('preview').textContent = t('practice') + ' ';
+    $('preview').appendChild(el('button', { type: 'button', class: 'link', text: t('start_over'),
+      onclick: function () { lms.api.reset(); lms.ended = true; window.location.reload(); } }));
+    $('preview').appendChild(el('a', { href: '../index.html', text: t('all_sets') }));
+  }
   if (lms.refused) $('preview').textContent = t('lms_refused');  // an LMS is there, so "not found" would mislead
   if (live) mode = lms.mode;
   if (mode !== 'normal') {
