@@ -80,6 +80,7 @@ try {
     $stored = 0;
     foreach ($cohort['learners'] as $learner) {
         $userid = enrolled_user($course, $learner['username'], 'student', $o['password']);
+        $transaction = $DB->start_delegated_transaction();  // one commit per learner, as one LMSCommit would be
         $attempt = scorm_get_attempt($userid, $scorm->id, 1);
         foreach (elements($learner) as $element => $value) {
             if (scorm_insert_track($userid, $scorm->id, $scorm->launch, $attempt, $element, $value) === false) {
@@ -87,6 +88,7 @@ try {
             }
             $stored++;
         }
+        $transaction->allow_commit();
         scorm_update_grades($scorm, $userid);
     }
     out(['stored' => $stored, 'learners' => count($cohort['learners']), 'trainer' => $trainer,
