@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from .figures import Analysis, ItemFigure, SetFigure
 
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
 CSV_COLUMNS = ("set", "item", "type", "outcomes", "points", "n", "facility", "partial_credit", "discrimination_rpb",
                "upper_lower", "median_latency_s", "options", "changed_since_results", "flags", "source")
 
@@ -17,8 +19,9 @@ def num(x: float | None, digits: int = 2) -> str:
 
 
 def neutralise(cell: str) -> str:
-    """OWASP's advice for CSV injection: a cell starting like a formula gets a leading apostrophe."""
-    return "'" + cell if cell.startswith(FORMULA) else cell
+    """OWASP's advice for CSV injection: a cell starting like a formula gets a leading apostrophe (a plain negative
+    number, such as a discrimination of -0.12, stays a number)."""
+    return "'" + cell if cell.startswith(FORMULA) and not NUMBER.fullmatch(cell) else cell
 
 
 def options_text(it: ItemFigure) -> str:
