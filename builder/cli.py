@@ -345,7 +345,7 @@ def serve(directory: Path, port: int, host: str, theme: str | None, debug: bool)
 
 
 @cli.command(name="analyze")
-@click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--curriculum", "directory", type=click.Path(path_type=Path, file_okay=False), default="curriculum",
               show_default=True, help="The curriculum the packages were built from.")
 @click.option("--out", "outs", multiple=True, type=click.Path(path_type=Path, dir_okay=False),

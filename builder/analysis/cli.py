@@ -33,6 +33,9 @@ def analyze_command(reports: list[Path], directory: Path, outs: list[Path], thre
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--threshold") from None
     versions = _versions(version_pairs)
+    for report in reports:
+        if not report.is_file():
+            raise click.BadParameter(f"{report} is not a file", param_hint="REPORTS")
     for out in outs:
         if out.suffix.lower() not in SUFFIXES:
             raise click.BadParameter(f"{out}: name the file .html or .csv", param_hint="--out")
