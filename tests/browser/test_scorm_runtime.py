@@ -459,3 +459,45 @@ def test_hostile_content_never_runs(launch: Launch) -> None:
                                   ".filter(a => a.name.startsWith('on')).length")
     assert handlers == 0
     check_result(sco, 100, passed=True)
+
+
+def with_mode(cmi: dict[str, Any], version: str, mode: str) -> dict[str, Any]:
+    """The CMI an LMS hands a session it launched in `mode` (review, browse) without credit."""
+    core = cmi.setdefault("core", {}) if version == "1.2" else cmi
+    core["lesson_mode" if version == "1.2" else "mode"] = mode
+    core["credit"] = "no-credit"
+    return cmi
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_review_shows_the_attempt_and_writes_nothing(launch: Launch, version: str) -> None:
+    sco = launch(version)
+    sco.go_to_assessment()
+    answers = attempt(sco, {it["id"]: it["id"] != "TST-Q1" for it in sco.content["items"]})
+    sco.close()
+    review = launch(version, saved=with_mode(resume_data(sco.saved(), version), version, "review"))
+    strings = review.content["strings"]
+    assert review.heading() == strings["results"] and review.frame.inner_text("#mode") == strings["mode_review"]
+    assert not review.frame.is_visible("#screen button.primary")  # no second try from a review
+    review.frame.click("#screen button.secondary")  # review your answers
+    for item_id, correct, _ in sorted(answers, key=lambda a: review.content["items"].index(
+            next(it for it in review.content["items"] if it["id"] == a[0]))):
+        assert review.item()["id"] == item_id
+        assert review.frame.is_visible(f".feedback .verdict.{'ok' if correct else 'ko'}")
+        assert not review.frame.is_visible("#check")
+        review.next()
+    review.close()
+    assert [c[0] for c in review.calls()] == (["LMSInitialize", "LMSFinish"] if version == "1.2"
+                                              else ["Initialize", "Terminate"])  # no SetValue, no Commit
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_browse_lets_the_learner_try_and_records_nothing(launch: Launch, version: str) -> None:
+    sco = launch(version, saved=with_mode({}, version, "browse"))
+    assert sco.frame.inner_text("#mode") == sco.content["strings"]["mode_browse"]
+    sco.go_to_assessment()
+    attempt_one(sco, True)
+    sco.close()
+    writes = [c for c in sco.calls() if not c[0].endswith(("Initialize", "Finish", "Terminate"))]
+    # SCORM 1.2 has a status for it, and Moodle would call the session "completed" without it
+    assert writes == ([["LMSSetValue", "cmi.core.lesson_status", "browsed", "true"]] if version == "1.2" else [])
