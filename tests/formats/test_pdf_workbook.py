@@ -89,7 +89,7 @@ def fills(pdf: Path) -> list[float]:
                 px = image.load()
                 top = round(TOP_MM / 25.4 * res) + 1
                 bottom = height - round(BOTTOM_MM / 25.4 * res) - 1
-                lowest = next((y for y in range(bottom - 1, top, -1) if any(px[x, y] < 235 for x in range(width))), top)
+                lowest = next((y for y in range(bottom - 1, top, -1) if any(px[x, y] < 245 for x in range(width))), top)
                 out.append((lowest - top) / (bottom - top))
     return out
 
