@@ -104,7 +104,8 @@ def options(it: ItemFigure) -> str:
              "</thead><tbody>"]
     table += [f'<tr><th scope="row">{escape(o.label)}{" (key)" if o.correct else ""}</th><td>{escape(o.text)}</td>'
               f'<td class="n">{pct(o.share)}</td><td class="n">{pct(o.upper_share)}</td></tr>' for o in it.options]
-    return chart + "".join(table) + "</tbody></table>"
+    head = f"<h4>{escape(it.item_id)}: {escape(', '.join(it.flags))}</h4>"
+    return head + chart + "".join(table) + "</tbody></table>"
 
 
 def outcomes(s: SetFigure) -> str:

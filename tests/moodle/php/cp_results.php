@@ -82,8 +82,14 @@ try {
         $userid = enrolled_user($course, $learner['username'], 'student', $o['password']);
         $transaction = $DB->start_delegated_transaction();  // one commit per learner, as one LMSCommit would be
         $attempt = scorm_get_attempt($userid, $scorm->id, 1);
+        // As datamodel.php does: the attempt's stored values first, handed to every scorm_insert_track() call.
+        $trackdata = $DB->get_records_sql("SELECT e.element, v.value, v.timemodified, v.id as valueid
+                  FROM {scorm_scoes_value} v JOIN {scorm_element} e on e.id = v.elementid
+                  WHERE v.attemptid = :attemptid AND v.scoid = :scoid",
+            ['attemptid' => $attempt->id, 'scoid' => $scorm->launch]);
         foreach (elements($learner) as $element => $value) {
-            if (scorm_insert_track($userid, $scorm->id, $scorm->launch, $attempt, $element, $value) === false) {
+            if (scorm_insert_track($userid, $scorm->id, $scorm->launch, $attempt, $element, $value, false,
+                    $trackdata) === false) {
                 out(['error' => "scorm_insert_track refused $element for {$learner['username']}"], 2);
             }
             $stored++;
