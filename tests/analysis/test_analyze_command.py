@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
+from builder.analysis import Thresholds, run
 from builder.analysis.tables import neutralise
 from builder.check import check_curriculum
 from builder.cli import main
@@ -232,3 +233,22 @@ def test_thresholds_change_the_flags_and_strict_fails_on_them(
     code, _, err = analyze(capsys, str(report), "--threshold", "min_n=100")
     assert code == 0 and not flags(err)
     assert analyze(capsys, str(report), "--strict")[0] == 1
+
+
+def test_only_each_learners_first_attempt_counts(
+    capsys: pytest.CaptureFixture[str], course: Course, learners: list[Learner], report: Path
+) -> None:
+    lines = report.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    retake = lines[1].split("\t")
+    retake[2] = "2"  # the same learner again, second attempt, every answer right
+    for k in range(len(retake)):
+        if lines[0].split("\t")[k].startswith("Result "):
+            retake[k] = "correct"
+    report.write_text("\n".join([lines[0], "\t".join(retake), *lines[1:]]) + "\n", encoding="utf-8")
+    analysis, _ = run(course, [report], Thresholds(), {})
+    assert analysis is not None
+    (got,) = analysis.sets
+    independent = figures(course.set("TEC"), learners)
+    assert got.attempts == len(learners)
+    for it in got.items:
+        assert it.facility == pytest.approx(independent["items"][it.item_id]["facility"], abs=1e-12)
