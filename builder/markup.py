@@ -7,6 +7,8 @@ from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
 
 _TAGS = {
     "p",
@@ -35,8 +37,17 @@ _TAGS = {
     "del",
     "sup",
     "sub",
+    "aside",
+    "details",
+    "summary",
 }
 _ATTRS = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
+
+# Lesson blocks an author marks with `::: kind Optional title` … `:::`: the player and the guides set
+# them apart (a box, a label, room to write). `details` folds away in the player and prints open.
+BLOCKS = ("key-points", "case-study", "activity", "note", "warning", "details")
+# only these class values survive, and only on <aside> (nh3 wants class out of the attribute list then)
+_CLASSES = {"aside": {"block", *(f"block-{kind}" for kind in BLOCKS)}}
 _SCHEMES = {"http", "https", "mailto"}
 
 
@@ -45,7 +56,21 @@ def _md() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
     md.enable("strikethrough")
+    for kind in BLOCKS:
+        md.use(container_plugin, name=kind, render=_render_block)
     return md
+
+
+def _render_block(self: object, tokens: list[Token], idx: int, options: object, env: object) -> str:
+    """`::: case-study A day at the desk` → <aside class="block block-case-study"><h3>A day…</h3>."""
+    tok = tokens[idx]
+    kind = tok.type.removeprefix("container_").rsplit("_", 1)[0]  # the closing token has no info
+    title = html.escape(tok.info.strip().partition(" ")[2].strip())
+    if kind == "details":
+        return f"<details><summary>{title or '…'}</summary>\n" if tok.nesting == 1 else "</details>\n"
+    if tok.nesting == 1:
+        return f'<aside class="block block-{kind}">\n' + (f"<h3>{title}</h3>\n" if title else "")
+    return "</aside>\n"
 
 
 def sanitize(fragment: str) -> str:
@@ -54,6 +79,7 @@ def sanitize(fragment: str) -> str:
         tags=_TAGS,
         attributes=_ATTRS,
         url_schemes=_SCHEMES,
+        allowed_classes=_CLASSES,
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
