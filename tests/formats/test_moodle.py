@@ -147,6 +147,7 @@ def test_question_bank_imports(course: Course) -> None:
             if qid in tasks:
                 task = tasks[qid]
                 assert where[2:] == ["Portfolio"] and tags == list(task.outcomes)
+                assert _text(q, "name/text") == f"{task.id} {task.title}"  # not the title run into the task
                 assert _text(q, "defaultgrade") == str(task.max_points)
                 grader = _text(q, "graderinfo/text")
                 assert "<table>" in grader and all(html.escape(c.name) in grader for c in task.criteria)
