@@ -201,6 +201,10 @@ def analyse_set(cset: CSet, course: Course, exports: list[Export], th: Threshold
     items = {it.id: it for it in cset.items}
     pooled = {i for p in cset.pools for i in p.items}
     length = sum(1 for it in cset.items if it.id not in pooled) + sum(p.draw for p in cset.pools)
+    # a quiz may hold a part of the set: finished means as many items as the fullest attempt answered
+    fullest = max((len({r.item_id for r in a.responses if r.item_id in items}) for e in exports for a in e.attempts),
+                  default=0)
+    length = min(length, fullest)
     # one row per finished attempt: {item id: (response, scored)}
     attempts: list[dict[str, tuple[Response, _Scored]]] = []
     unfinished = 0
@@ -330,11 +334,21 @@ def _signed(x: float) -> str:
 
 def analyse(course: Course, exports: list[Export], th: Thresholds,
             versions: dict[str, str]) -> tuple[Analysis, list[Diagnostic]]:
-    by_set, diags = assign(course, exports)
+    from .quiz import to_items
+
+    diags: list[Diagnostic] = []
+    converted = []
+    for export in exports:
+        if export.kind == "quiz":
+            export, found = to_items(course, export)
+            diags += found
+        converted.append(export)
+    by_set, more = assign(course, converted)
+    diags += more
     sets = []
     for code in [s.code for s in course.sets if s.code in by_set]:
-        figure, more = analyse_set(course.set(code), course, by_set[code], th, versions.get(code))
+        figure, found = analyse_set(course.set(code), course, by_set[code], th, versions.get(code))
         sets.append(figure)
-        diags += more
+        diags += found
     names = tuple(sorted({e.path.rsplit("/", 1)[-1] for e in exports}))
     return Analysis(tuple(sets), th, names), diags

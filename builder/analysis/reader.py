@@ -19,6 +19,7 @@ from ..diagnostics import Diagnostic, SourceLoc, error, warning
 
 MAX_BYTES = 64 * 1024 * 1024  # a 64 MB report is ~300 000 attempts; anything larger is not an export
 INTERACTION_COLUMN = re.compile(r"^(Question|Response|Right answer|Result|Latency) (\d+)$")
+QUIZ_STATUS = ("Status", "State")  # Moodle 4.5's quiz report header; "State" before 4.4
 FORMULA_START = ("=", "+", "@")  # "-" alone is Moodle's own "no value"
 
 
@@ -42,6 +43,7 @@ class Attempt:
 @dataclass
 class Export:
     path: str
+    kind: str = "scorm"  # "scorm": item ids in Question N; "quiz": question texts, matched to items later
     attempts: list[Attempt] = field(default_factory=list)
     has_response: bool = False
     has_right: bool = False
@@ -179,6 +181,8 @@ def read(path: Path) -> tuple[Export, list[Diagnostic]]:
 def parse(table: list[list[Cell]], label: str) -> tuple[Export, list[Diagnostic]]:
     header = [html.unescape(c.text).strip() for c in table[0]]
     top = SourceLoc(label, 1, 1)
+    if "Attempt" not in header and any(s in header for s in QUIZ_STATUS) and "Question 1" in header:
+        return _parse_quiz(table, header, label)
     if "Attempt" not in header:
         raise ReportError([error("report-not-interactions", "no 'Attempt' column: this is not a SCORM Interactions "
                                  "report", top, "download Reports → Interactions of the SCORM activity (in English)")])
@@ -239,4 +243,45 @@ def parse(table: list[list[Cell]], label: str) -> tuple[Export, list[Diagnostic]
             firsts[identity] = (int(number), attempt)
     for seq, (_, attempt) in enumerate(sorted(firsts.values(), key=lambda x: x[1].loc.line), start=1):
         export.attempts.append(Attempt(seq, attempt.responses, attempt.loc))
+    return export, diags
+
+
+def _parse_quiz(table: list[list[Cell]], header: list[str], label: str) -> tuple[Export, list[Diagnostic]]:
+    """Moodle's quiz Responses report (CSV download, "Question", "Response" and "Right answer" shown): one row per
+    attempt; the first finished row of each learner counts. Question cells hold the question's text, not an id."""
+    status_col = next(header.index(s) for s in QUIZ_STATUS if s in header)
+    columns: dict[int, dict[str, int]] = {}
+    for k, name in enumerate(header):
+        m = INTERACTION_COLUMN.match(name)
+        if m:
+            columns.setdefault(int(m.group(2)), {})[m.group(1)] = k
+    export = Export(label, kind="quiz", has_response=True, has_right=all("Right answer" in c for c in columns.values()))
+    seen: set[tuple[str, ...]] = set()
+    diags: list[Diagnostic] = []
+    for row in table[1:]:
+        if len(row) != len(header):
+            raise ReportError([error("report-truncated", f"this row has {len(row)} cells, the header {len(header)}",
+                                     SourceLoc(label, row[0].line, row[0].col), "the download was cut short or the "
+                                     "file was edited; download the report again")])
+        identity = tuple(c.text for c in row[:status_col])  # in memory only
+        if row[status_col].text.strip() != "Finished" or identity in seen:
+            continue
+        seen.add(identity)
+        responses = []
+        for index in sorted(columns):
+            cols = columns[index]
+            q = row[cols["Question"]]
+            text = html.unescape(q.text).strip()
+            if not text or text == "-":
+                continue
+            response = html.unescape(row[cols["Response"]].text) if "Response" in cols else None
+            right = html.unescape(row[cols["Right answer"]].text) if "Right answer" in cols else None
+            for value, where in ((response, cols.get("Response")), (text, cols["Question"])):
+                if value and value.startswith(FORMULA_START) and where is not None:
+                    c = row[where]
+                    diags.append(warning("report-formula", f"a cell starts with {value[0]!r}, as a spreadsheet "
+                                         "formula does; read as text", SourceLoc(label, c.line, c.col)))
+            responses.append(Response(text, None if response == "-" else response, right, None, None,
+                                      SourceLoc(label, q.line, q.col)))
+        export.attempts.append(Attempt(len(export.attempts) + 1, tuple(responses), SourceLoc(label, row[0].line, 1)))
     return export, diags

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from builder.course import CSet, Item
@@ -158,8 +158,13 @@ def pearson(xs: list[float], ys: list[float]) -> float | None:
     return None if sxx == 0 or syy == 0 else sxy / math.sqrt(sxx * syy)
 
 
-def figures(cset: CSet, learners: list[Learner]) -> dict[str, Any]:
-    """Per item: n, facility, partial, rpb, upper-lower, option shares; per set: KR-20, alpha; per outcome: mastery."""
+def figures(cset: CSet, learners: list[Learner], only: set[str] | None = None) -> dict[str, Any]:
+    """Per item: n, facility, partial, rpb, upper-lower, option shares; per set: KR-20, alpha; per outcome: mastery.
+    `only`: the items a quiz held (the others were never answered)."""
+    if only is not None:
+        keep = [k for k, it in enumerate(cset.items) if it.id in only]
+        cset = replace(cset, items=tuple(cset.items[k] for k in keep))
+        learners = [Learner(lr.username, lr.ability, [lr.answers[k] for k in keep]) for lr in learners]
     n = len(learners)
     totals = [lr.total() for lr in learners]
     g = max(1, round(0.27 * n))
@@ -184,22 +189,23 @@ def figures(cset: CSet, learners: list[Learner]) -> dict[str, Any]:
     item_vars = sum(var([it.points * (1.0 if lr.answers[k].correct else 0.0) for lr in learners])
                     for k, it in enumerate(cset.items))
     alpha = kk / (kk - 1) * (1 - item_vars / var(totals))
-    mastery = {}
+    mastery: dict[str, float | None] = {}
     for o in cset.outcomes:
-        got = 0
+        got = assessed = 0
         for lr in learners:
             mine = [a for a in lr.answers if o.id in a.item.outcomes]
             possible = sum(a.item.points for a in mine)
             earned = sum(a.item.points for a in mine if a.correct)
+            assessed += possible > 0
             got += possible > 0 and 100 * earned / possible >= 100 * cset.mastery_score - 1e-9
-        mastery[o.id] = got / n
+        mastery[o.id] = got / assessed if assessed else None
     return {"items": items, "kr20": kr20, "alpha": alpha, "mastery": mastery}
 
 
 def expected_flags(cset: CSet, fig: dict[str, Any]) -> set[tuple[str, str]]:
     """The documented default thresholds applied to the independent figures."""
     out = set()
-    for it in cset.items:
+    for it in (it for it in cset.items if it.id in fig["items"]):
         f = fig["items"][it.id]
         if f["facility"] < 0.20:
             out.add((it.id, "item-too-hard"))

@@ -14,6 +14,7 @@ import sys
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from analysis.cohort import Answer, Learner, as_tracks, cohort, expected_flags, figures, plan_for
@@ -53,6 +54,12 @@ class Trainer:
     def post(self, path: str, data: dict[str, str]) -> bytes:
         with self.opener.open(self.url + path, urllib.parse.urlencode(data).encode(), timeout=60) as response:
             return bytes(response.read())
+
+    def responses_csv(self, cmid: int) -> bytes:
+        """Quiz → Results → Responses, with the question text, response and right answer shown, downloaded as
+        "Comma separated values" (the report's options travel in its URL)."""
+        return self.get(f"/mod/quiz/report.php?id={cmid}&mode=responses&attempts=enrolled_with&qtext=1&resp=1"
+                        "&right=1&download=csv")
 
     def interactions_csv(self, cmid: int) -> bytes:
         """Reports → Interactions: tick Question, Response, Right answer and Result, save, download "CSV"."""
@@ -119,6 +126,33 @@ def play_for_real(moodle: Moodle, browser: Browser, course: Course, cmid: int, s
     return real
 
 
+def assert_same_figures(course: Course, report: Path, independent: dict[str, Any], attempts: int) -> None:
+    """Every figure, at full precision, against the independent computation."""
+    analysis, _ = run(course, [report], Thresholds(), {})
+    assert analysis is not None
+    (got,) = analysis.sets
+    assert got.attempts == attempts and got.unfinished == 0
+    assert got.kr20 == pytest.approx(independent["kr20"], abs=1e-9)
+    assert got.alpha == pytest.approx(independent["alpha"], abs=1e-9)
+    for it in got.items:
+        want = independent["items"].get(it.item_id)
+        if want is None:  # not in the quiz
+            assert it.n == 0
+            continue
+        assert it.n == want["n"]
+        assert it.facility == pytest.approx(want["facility"], abs=1e-12), it.item_id
+        assert it.discrimination == pytest.approx(want["rpb"], abs=1e-9), it.item_id
+        assert it.upper_lower == pytest.approx(want["ul"], abs=1e-12), it.item_id
+        if it.partial is not None:
+            assert it.partial == pytest.approx(want["partial"], abs=1e-12), it.item_id
+        for o in it.options:
+            assert o.share == pytest.approx(want["shares"][o.key], abs=1e-12), (it.item_id, o.key)
+            assert o.upper_share == pytest.approx(want["upper_shares"][o.key], abs=1e-12), (it.item_id, o.key)
+        assert not it.changed
+    for o in got.outcomes:
+        assert o.mastery == pytest.approx(independent["mastery"][o.outcome_id], abs=1e-12), o.outcome_id
+
+
 def analyze(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "builder", "analyze", *args, "--curriculum", str(REPO / "curriculum")],
                           capture_output=True, text=True, timeout=120, cwd=REPO)
@@ -152,27 +186,7 @@ def test_a_12_cohort_report_gives_the_planted_flags_at_their_yaml_lines_and_the_
     assert re.search(rf"warning\[item-negative-discrimination\]: {plan.reversed}: \d+ % correct \(n=37\), "
                      r"discrimination −0\.\d\d; option A chosen by \d+ % of the upper 27 %", done.stderr)
 
-    # every figure, at full precision, against the independent computation
-    analysis, _ = run(course, [report], Thresholds(), {})
-    assert analysis is not None
-    (got,) = analysis.sets
-    assert got.attempts == len(learners) and got.unfinished == 0
-    assert got.kr20 == pytest.approx(independent["kr20"], abs=1e-9)
-    assert got.alpha == pytest.approx(independent["alpha"], abs=1e-9)
-    for it in got.items:
-        want = independent["items"][it.item_id]
-        assert it.n == want["n"]
-        assert it.facility == pytest.approx(want["facility"], abs=1e-12), it.item_id
-        assert it.discrimination == pytest.approx(want["rpb"], abs=1e-9), it.item_id
-        assert it.upper_lower == pytest.approx(want["ul"], abs=1e-12), it.item_id
-        if it.partial is not None:
-            assert it.partial == pytest.approx(want["partial"], abs=1e-12), it.item_id
-        for o in it.options:
-            assert o.share == pytest.approx(want["shares"][o.key], abs=1e-12), (it.item_id, o.key)
-            assert o.upper_share == pytest.approx(want["upper_shares"][o.key], abs=1e-12), (it.item_id, o.key)
-        assert not it.changed
-    for o in got.outcomes:
-        assert o.mastery == pytest.approx(independent["mastery"][o.outcome_id], abs=1e-12), o.outcome_id
+    assert_same_figures(course, report, independent, len(learners))
 
     # aggregates only: no name, user name or email of the cohort or the trainer anywhere
     outputs = [done.stdout, done.stderr, (tmp_path / "items.csv").read_text(), (tmp_path / "report.html").read_text()]
@@ -201,3 +215,47 @@ def test_a_2004_cohort_report_has_no_interactions_in_moodle_45_and_the_command_s
     done = analyze(str(report))
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert f"{report}:1:1: error[report-no-interactions]:" in done.stderr
+
+
+QUIZ_TYPES = ("single_choice", "multiple_choice", "true_false", "fill_in")
+
+
+def test_a_quiz_of_the_question_bank_gives_the_same_flags_from_the_responses_report(
+    moodle: Moodle, built: Built, course: Course, run_id: str, tmp_path: Path
+) -> None:
+    """The set's question bank imported, a quiz of its choice, true/false and short-answer questions, 36 finished
+    attempts through the quiz API (the attempt page's post data, then Submit all and finish); the Responses report
+    downloaded; question texts and choice texts matched back to items and options."""
+    cset = course.set("TEC")
+    short = f"iaq{run_id}"
+    moodle.site("learner", course=short, username=f"{short}first")  # the course, with a first enrolment
+    imported = moodle.shared("question_import.php", f"--file={built.out / 'moodle' / 'TEC-questions.xml'}",
+                             f"--course={short}")
+    assert imported["imported_count"] >= len(cset.items)
+    learners = cohort(cset, f"{short}u", plan_for(cset))
+    quiz_items = [it.id for it in cset.items if it.type in QUIZ_TYPES]
+
+    def answer(a: Answer) -> dict[str, Any]:
+        if a.item.type == "fill_in":
+            return {"text": a.response_12}
+        return {"choices": [[o.key for o in a.item.options].index(k) for k in a.keys]}
+
+    spec = tmp_path / "quiz.json"
+    spec.write_text(json.dumps({"course": short, "trainer": f"{short}t", "items": quiz_items, "learners": [
+        {"username": lr.username, "answers": {a.item.id: answer(a) for a in lr.answers if a.item.type in QUIZ_TYPES}}
+        for lr in learners]}), encoding="utf-8")
+    quiz = moodle.run(RESULTS_PHP, "--action=quiz", f"--file={spec}")
+    data = Trainer(moodle, f"{short}t").responses_csv(quiz["cmid"])
+    assert data.startswith(b"\xef\xbb\xbf")  # Moodle's quiz CSV: UTF-8 with a BOM, comma-separated
+    report = tmp_path / "responses.csv"
+    report.write_bytes(data)
+    done = analyze(str(report))
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    independent = figures(cset, learners, only=set(quiz_items))
+    plan = plan_for(cset)
+    found = {(m["item"], m["code"]) for m in WARNING.finditer(done.stderr)}
+    assert found == expected_flags(cset, independent) == {
+        (plan.hard, "item-too-hard"), (plan.reversed, "item-negative-discrimination"),
+        (plan.dead, "distractor-non-functioning")}
+    assert_same_figures(course, report, independent, len(learners))
+    assert "@example.com" not in done.stdout + done.stderr and "Learner" not in done.stdout + done.stderr

@@ -2,7 +2,10 @@
 // coursepack's results helper for the item-analysis tests: a cohort of learners whose SCORM attempts are stored
 // through Moodle's own tracking API (scorm_insert_track(), element by element, as mod/scorm/datamodel.php does for a
 // SCO's commits), and a trainer who downloads the reports. Prints one JSON object. MOODLE_DIR points at the dirroot.
-//   php cp_results.php --file=/abs/cohort.json
+//   php cp_results.php --file=/abs/cohort.json                  SCORM attempts (below)
+//   php cp_results.php --action=quiz --file=/abs/quiz.json      a quiz of imported questions and finished attempts
+// quiz.json: {"course": SHORT, "trainer": U, "items": [IDNUMBER..], "learners": [{"username": U,
+//   "answers": {IDNUMBER: {"choices": [answer index in file order..]} | {"text": T}}}]}
 // cohort.json: {"course": SHORT, "cmid": N, "trainer": USERNAME, "learners": [{"username": U, "version": "1.2"|"2004",
 //   "interactions": [{"id", "type", "objectives": [..], "patterns": [..], "response", "result", "latency",
 //   "weighting", "time"}], "raw": R, "max": M, "status": "passed"|"failed"}]}
@@ -14,7 +17,7 @@ require_once($CFG->dirroot . '/mod/scorm/lib.php');
 require_once($CFG->dirroot . '/mod/scorm/locallib.php');
 \core\session\manager::set_user(get_admin());
 
-[$o] = cli_get_params(['file' => null, 'password' => 'Learner#1234'], []);
+[$o] = cli_get_params(['file' => null, 'password' => 'Learner#1234', 'action' => 'scorm'], []);
 
 function out(array $data, int $rc = 0): void {
     echo json_encode($data, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE), "\n";
@@ -71,8 +74,64 @@ function elements(array $learner): array {
     return $out;
 }
 
+// What a learner types or ticks, as the question's own response summary (what the quiz Responses report shows).
+function summary(question_definition $q, array $answer): string {
+    if (isset($answer['text'])) {
+        return $answer['text'];
+    }
+    if ($q->get_type_name() === 'truefalse') {
+        return $answer['choices'][0] === 0 ? get_string('true', 'qtype_truefalse') : get_string('false', 'qtype_truefalse');
+    }
+    $answers = array_values($q->answers);  // ids ascend in file order: the YAML's order of choices
+    return implode('; ', array_map(fn($k) => $q->html_to_text($answers[$k]->answer, $answers[$k]->answerformat),
+        $answer['choices']));
+}
+
+function quiz_cohort(array $cohort, string $password): array {
+    global $DB, $CFG;
+    require_once($CFG->dirroot . '/mod/quiz/locallib.php');
+    require_once($CFG->libdir . '/testing/generator/lib.php');
+    $course = $DB->get_record('course', ['shortname' => $cohort['course']], '*', MUST_EXIST);
+    $trainer = enrolled_user($course, $cohort['trainer'], 'editingteacher', $password);
+    $generator = new testing_data_generator();
+    $quizgen = $generator->get_plugin_generator('mod_quiz');
+    $qgen = $generator->get_plugin_generator('core_question');
+    $quiz = $quizgen->create_instance(['course' => $course->id, 'name' => 'Practice quiz', 'questionsperpage' => 0,
+        'grade' => 100, 'preferredbehaviour' => 'deferredfeedback']);
+    $context = context_course::instance($course->id);
+    foreach ($cohort['items'] as $idnumber) {
+        $qid = $DB->get_field_sql("SELECT MAX(q.id) FROM {question} q
+            JOIN {question_versions} qv ON qv.questionid = q.id
+            JOIN {question_bank_entries} qbe ON qbe.id = qv.questionbankentryid
+            JOIN {question_categories} qc ON qc.id = qbe.questioncategoryid
+            WHERE qc.contextid = ? AND qbe.idnumber = ?", [$context->id, $idnumber], MUST_EXIST);
+        quiz_add_quiz_question($qid, $quiz, 0);
+    }
+    \mod_quiz\quiz_settings::create($quiz->id)->get_grade_calculator()->recompute_quiz_sumgrades();
+    foreach ($cohort['learners'] as $learner) {
+        $userid = enrolled_user($course, $learner['username'], 'student', $password);
+        \core\session\manager::set_user($DB->get_record('user', ['id' => $userid]));
+        $attempt = $quizgen->create_attempt($quiz->id, $userid);
+        $attemptobj = \mod_quiz\quiz_attempt::create($attempt->id);
+        $postdata = [];  // what the attempt page posts: each question's fields, then "Submit all and finish"
+        foreach ($attemptobj->get_slots() as $slot) {
+            $qa = $attemptobj->get_question_attempt($slot);
+            $summary = summary($qa->get_question(), $learner['answers'][$qa->get_question()->idnumber]);
+            $postdata += $qgen->get_simulated_post_data_for_question_attempt($qa, $summary, false);
+        }
+        $attemptobj->process_submitted_actions(time(), false, $postdata);
+        $attemptobj->process_finish(time(), false);
+    }
+    \core\session\manager::set_user(get_admin());
+    $cm = get_coursemodule_from_instance('quiz', $quiz->id);
+    return ['cmid' => (int)$cm->id, 'learners' => count($cohort['learners']), 'trainer' => $trainer];
+}
+
 try {
     $cohort = json_decode(file_get_contents($o['file']), true, 512, JSON_THROW_ON_ERROR);
+    if ($o['action'] === 'quiz') {
+        out(quiz_cohort($cohort, $o['password']));
+    }
     $cm = get_coursemodule_from_id('scorm', $cohort['cmid'], 0, false, MUST_EXIST);
     $course = $DB->get_record('course', ['id' => $cm->course], '*', MUST_EXIST);
     $scorm = $DB->get_record('scorm', ['id' => $cm->instance], '*', MUST_EXIST);
