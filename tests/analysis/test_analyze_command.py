@@ -252,3 +252,15 @@ def test_only_each_learners_first_attempt_counts(
     assert got.attempts == len(learners)
     for it in got.items:
         assert it.facility == pytest.approx(independent["items"][it.item_id]["facility"], abs=1e-12)
+
+
+@pytest.mark.parametrize("name", ["moodle456-scorm12-interactions.txt", "moodle456-quiz-responses.csv"])
+def test_real_moodle_downloads_kept_as_fixtures(capsys: pytest.CaptureFixture[str], name: str) -> None:
+    """Two files exactly as Moodle 4.5.6 sent them to a logged-in trainer (tests/moodle/test_analysis.py makes
+    new ones on every run): the seeded TEC cohort's planted flags, and no name or email in any output."""
+    path = Path(__file__).parent / "data" / name
+    code, out, err = analyze(capsys, str(path))
+    assert code == 0
+    assert flags(err) == {("TEC-Q1", "item-too-hard"), ("TEC-Q4", "item-negative-discrimination"),
+                          ("TEC-Q7", "distractor-non-functioning")}
+    assert "example.com" not in out + err and "Learner" not in out + err
