@@ -143,7 +143,17 @@ class Handler(BaseHTTPRequestHandler):
         status, site = app.state.current()
         ready = app.scorm_again is not None
         if path == "/":
-            return self._page(pages.programme(status, site, ready), head)
+            from .analysis import load_last
+
+            return self._page(pages.programme(status, site, ready, load_last(app.root)), head)
+        if path == "/analysis/":  # the last `coursepack analyze` report: aggregates only, no script
+            from .analysis import last_dir
+
+            report = last_dir(app.root) / "last.html"
+            if report.is_file():
+                return self._file(report, head)
+            return self._page(pages.message(status, "No item analysis yet", "Run coursepack analyze on an LMS "
+                                            "results export to see one here."), head, HTTPStatus.NOT_FOUND)
         if path == "/__status":
             return self._send(HTTPStatus.OK, json.dumps(status.as_json()).encode(), "application/json", head)
         if path == "/favicon.ico":  # browsers ask for it; an empty answer keeps their consoles clean

@@ -42,8 +42,10 @@ class Pages:
             status=status, missing=f"scorm-again is missing ({SCORM_AGAIN}): {SCORM_AGAIN_FIX}.", **context
         )
 
-    def programme(self, status: Status, site: Site | None, ready: bool) -> str:
-        return self._render("programme.html", status, site=site, ready=ready)
+    def programme(self, status: Status, site: Site | None, ready: bool,
+                  analysis: dict[str, dict[str, object]] | None = None) -> str:
+        """`analysis`: the last `coursepack analyze` run's per-set summary (attempts, flags), shown beside each set."""
+        return self._render("programme.html", status, site=site, ready=ready, analysis=analysis or {})
 
     def simulator(self, status: Status, entry: SetEntry, ready: bool) -> str:
         from .formats._scorm import number, script_json

@@ -5,14 +5,17 @@ reader (export → responses) → figures (responses + Course → figures and fl
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
+from typing import Any
 
 from ..course import Course
 from ..diagnostics import Diagnostic, Severity
 from .figures import Analysis, Thresholds, analyse
 from .reader import Export, ReportError, read
 
-__all__ = ["Analysis", "Thresholds", "run"]
+__all__ = ["Analysis", "Thresholds", "load_last", "run", "save_last"]
 
 
 def run(course: Course, reports: list[Path], thresholds: Thresholds,
@@ -35,3 +38,30 @@ def run(course: Course, reports: list[Path], thresholds: Thresholds,
     if any(d.severity is Severity.ERROR for d in found):
         return None, diags
     return analysis, diags
+
+
+def last_dir(curriculum: Path) -> Path:
+    """Where the last analysis of a curriculum is kept for `coursepack serve`: beside the build cache."""
+    return curriculum.absolute().parent / ".cache" / "coursepack" / "analysis"
+
+
+def save_last(curriculum: Path, analysis: Analysis, page: str) -> Path:
+    """The last report (aggregates only) and a per-set summary, for the preview's programme page."""
+    folder = last_dir(curriculum)
+    folder.mkdir(parents=True, exist_ok=True)
+    summary = {s.code: {"attempts": s.attempts, "flags": sum(len(it.flags) for it in s.items) + len(s.flags)}
+               for s in analysis.sets}
+    for name, text in (("last.html", page), ("last.json", json.dumps(summary, sort_keys=True) + "\n")):
+        part = folder / f".{name}.{os.getpid()}"
+        part.write_text(text, encoding="utf-8")
+        os.replace(part, folder / name)  # a preview reading meanwhile sees the old file or the new, never half
+    return folder / "last.html"
+
+
+def load_last(curriculum: Path) -> dict[str, dict[str, Any]]:
+    """{set code: {"attempts": n, "flags": n}} of the last analysis; empty when there is none (or it is unreadable)."""
+    try:
+        data = json.loads((last_dir(curriculum) / "last.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): v for k, v in data.items() if isinstance(v, dict)} if isinstance(data, dict) else {}

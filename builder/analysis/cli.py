@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from . import Thresholds, run
+from . import Thresholds, run, save_last
 from .page import as_html
 from .tables import as_csv, as_text
 
@@ -56,9 +56,13 @@ def analyze_command(reports: list[Path], directory: Path, outs: list[Path], thre
         click.echo("no analysis: fix the report problems above", err=True)
         return 1
     click.echo(as_text(analysis), nl=False)
+    page = as_html(analysis, f"{course.program.title}: item analysis")
+    try:
+        save_last(directory, analysis, page)  # `coursepack serve` shows it beside each set
+    except OSError as exc:
+        click.echo(f"note: the report is not kept for `coursepack serve`: {exc.strerror}", err=True)
     for out in outs:
-        text = as_csv(analysis) if out.suffix.lower() == ".csv" else as_html(
-            analysis, f"{course.program.title}: item analysis")
+        text = as_csv(analysis) if out.suffix.lower() == ".csv" else page
         try:
             out.write_text(text, encoding="utf-8", newline="")
         except OSError as exc:
