@@ -174,6 +174,10 @@ def read(path: Path) -> tuple[Export, list[Diagnostic]]:
     text = decode(data, label)
     if not text.strip():
         raise ReportError([error("report-empty", "the file is empty", SourceLoc(label))])
+    if text.lstrip()[:1] in ("[", "{"):
+        from .xapi import parse as parse_statements
+
+        return parse_statements(text, label)
     table = rows(text, sniff(text.split("\n", 1)[0]), label)
     return parse(table, label)
 
