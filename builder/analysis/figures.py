@@ -41,7 +41,13 @@ class Thresholds:
                 values[name] = int(raw) if name == "min_n" else float(raw)
             except ValueError:
                 raise ValueError(f"{pair!r}: {raw!r} is not a number") from None
-            if name != "min_n" and not 0 <= values[name] <= 1 and name != "negative_discrimination":
+            if name == "min_n" and values[name] < 1:
+                raise ValueError(f"{pair!r}: at least 1")
+            if name == "group_share" and not 0 < values[name] <= 0.5:
+                raise ValueError(f"{pair!r}: a share above 0 and at most 0.5")
+            if name == "negative_discrimination" and not -1 <= values[name] <= 1:
+                raise ValueError(f"{pair!r}: a correlation between -1 and 1")
+            if name not in ("min_n", "negative_discrimination") and not 0 <= values[name] <= 1:
                 raise ValueError(f"{pair!r}: a share between 0 and 1")
         return replace(cls(), **values)
 

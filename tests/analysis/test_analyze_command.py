@@ -215,6 +215,8 @@ def test_other_files_are_refused_with_a_reason(
 
 
 @pytest.mark.parametrize("args", [["--threshold", "bogus=1"], ["--threshold", "too_hard=x"], ["--out", "r.pdf"],
+                                  ["--threshold", "group_share=0.6"], ["--threshold", "min_n=0"],
+                                  ["--threshold", "distractor=1.5"],
                                   ["--results-version", "TEC"], ["--results-version", "ZZZ=1.0"], ["--nope"]])
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], report: Path, args: list[str]) -> None:
     assert main(["analyze", str(report), *args, "--curriculum", str(CURRICULUM)]) == 2
