@@ -132,7 +132,7 @@ def pct(x: float) -> str:
 
 
 def assign(course: Course, exports: list[Export]) -> tuple[dict[str, list[Export]], list[Diagnostic]]:
-    """Map each export to the set its item ids belong to; located errors for another curriculum or mixed sets."""
+    """Map each export's answers to the sets their item ids belong to; located errors for another curriculum."""
     owner = {it.id: s.code for s in course.sets for it in s.items}
     by_set: dict[str, list[Export]] = {}
     diags: list[Diagnostic] = []
@@ -153,16 +153,15 @@ def assign(course: Course, exports: list[Export]) -> tuple[dict[str, list[Export
                                f"an item of {course.program.id}", next(iter(first.values())).loc,
                                "analyse it with the curriculum its packages were built from (--curriculum DIR)"))
             continue
-        if len(known) > 1:
-            diags.append(error("report-mixed-sets", f"items of several sets in one report: {', '.join(sorted(known))}",
-                               SourceLoc(export.path, 1, 1), "one SCORM activity is one set: one report each"))
-            continue
-        code = next(iter(known))
+        codes = "/".join(sorted(known))
         for item_id, r in sorted(first.items()):
             if item_id not in owner:
-                diags.append(warning("report-unknown-item", f"{item_id} is not an item of {code} now (removed or "
+                diags.append(warning("report-unknown-item", f"{item_id} is not an item of {codes} now (removed or "
                                      "renamed since the results?); its answers are left out", r.loc))
-        by_set.setdefault(code, []).append(export)
+        for code in sorted(known):  # a quiz may draw on several sets: each set gets its own part of every attempt
+            part = [replace(a, responses=tuple(r for r in a.responses if owner.get(r.item_id) == code))
+                    for a in export.attempts]
+            by_set.setdefault(code, []).append(replace(export, attempts=[a for a in part if a.responses]))
     return by_set, diags
 
 

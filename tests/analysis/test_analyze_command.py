@@ -266,3 +266,20 @@ def test_real_moodle_downloads_kept_as_fixtures(capsys: pytest.CaptureFixture[st
     assert flags(err) == {("TEC-Q1", "item-too-hard"), ("TEC-Q4", "item-negative-discrimination"),
                           ("TEC-Q7", "distractor-non-functioning")}
     assert "example.com" not in out + err and "Learner" not in out + err
+
+
+def test_a_report_drawing_on_two_sets_is_analysed_per_set(course: Course, tmp_path: Path) -> None:
+    tec, com = course.set("TEC"), course.set("COM")
+    a = {lr.username: lr for lr in cohort(tec, "zqcand", plan_for(tec))}
+    b = {lr.username: lr for lr in cohort(com, "zqcand", plan_for(com))}
+    merged = [Learner(u, a[u].ability, a[u].answers + b[u].answers) for u in sorted(a)]
+    path = tmp_path / "both.txt"
+    path.write_text(moodle_report(merged, "Practice"), encoding="utf-8")
+    analysis, diags = run(course, [path], Thresholds(), {})
+    assert analysis is not None and sorted(s.code for s in analysis.sets) == ["COM", "TEC"]
+    for s in analysis.sets:
+        mine = [(a if s.code == "TEC" else b)[u] for u in sorted(a)]
+        assert s.attempts == len(mine)
+        assert s.alpha == pytest.approx(figures(course.set(s.code), mine)["alpha"], abs=1e-9)
+    assert {(d.message.split(":")[0], d.code) for d in diags} == (
+        expected_flags(tec, figures(tec, list(a.values()))) | expected_flags(com, figures(com, list(b.values()))))
