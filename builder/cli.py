@@ -182,6 +182,7 @@ def build(
                     force=force,
                     workers=jobs,
                     progress=view,
+                    on_wait=lambda line: click.echo(line, err=True),
                 )
         except publish.OutputRefused as exc:
             click.echo(f"error: {exc}; nothing was written", err=True)

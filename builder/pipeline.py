@@ -11,6 +11,7 @@ import os
 import signal
 import time
 import traceback
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,13 +130,14 @@ def build(
     cache_dir: Path | None = None,
     progress: Progress | None = None,
     lock_wait: float = publish.LOCK_WAIT_S,
+    on_wait: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Raises publish.OutputRefused (nothing touched) when `dist` is not a folder a build may replace,
     publish.OutputBusy when another build keeps it locked for longer than `lock_wait` seconds."""
     publish.refuse_unless_ours(dist, root, set(formats.FOLDERS))
     target = dist.resolve()  # what Staging swaps: a symlinked output folder is replaced where it points
     target.parent.mkdir(parents=True, exist_ok=True)
-    with publish.locked(target, lock_wait):
+    with publish.locked(target, lock_wait, on_wait):
         swept = publish.sweep(target)
         result = _build(root, dist, format_names, set_codes, options, theme_name, strict, force, workers,
                         cache_dir, progress)

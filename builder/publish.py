@@ -12,7 +12,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -56,10 +56,12 @@ def refuse_unless_ours(dist: Path, root: Path, known_folders: set[str]) -> None:
 
 
 @contextmanager
-def locked(dist: Path, wait: float = LOCK_WAIT_S) -> Iterator[None]:
-    """Hold `.coursepack-lock-<name>` beside `dist` (flock; the kernel drops it if we are killed)."""
+def locked(dist: Path, wait: float = LOCK_WAIT_S, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold `.coursepack-lock-<name>` beside `dist` (flock; the kernel drops it if we are killed).
+    `on_wait` hears once, with a sentence, that another build holds it and this one queues."""
     path = dist.parent / f"{LOCK}{dist.name}"
     deadline = time.monotonic() + wait
+    told = False
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -72,6 +74,9 @@ def locked(dist: Path, wait: float = LOCK_WAIT_S) -> Iterator[None]:
                     f"another coursepack build{holder} is writing {dist}; waited {wait:.0f} s. "
                     f"Run again when it has finished"
                 ) from None
+            if on_wait is not None and not told:
+                on_wait(f"waiting for another coursepack build{_holder(path)} to finish writing {dist}")
+                told = True
             time.sleep(0.1)
             continue
         # The holder before us unlinks the file on its way out: the lock we got must be on the file

@@ -167,11 +167,13 @@ def test_a_build_waits_for_the_lock_and_says_who_holds_it(minimal: Path, tmp_pat
         with pytest.raises(publish.OutputBusy, match=rf"another coursepack build \(process {os.getpid()}\)"):
             _build(minimal, dist, lock_wait=0.3)
         assert not dist.exists()  # it waited, then gave up without touching anything
-        waiting = threading.Thread(target=lambda: results.append(_build(minimal, dist)))
+        told: list[str] = []
+        waiting = threading.Thread(target=lambda: results.append(_build(minimal, dist, on_wait=told.append)))
         results: list[pipeline.BuildResult] = []
         waiting.start()
         time.sleep(0.5)
-        assert waiting.is_alive() and not results  # queued behind us
+        assert waiting.is_alive() and not results  # queued behind us, and told so once
+        assert told == [f"waiting for another coursepack build (process {os.getpid()}) to finish writing {dist}"]
     waiting.join(timeout=60)
     assert results and results[0].ok
     assert _leftovers(tmp_path) == []
