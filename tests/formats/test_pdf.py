@@ -162,9 +162,13 @@ def outline(reader: PdfReader) -> list[tuple[str, int, int]]:
     return out
 
 
+_STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def norm(text: str) -> str:
-    """Whitespace collapsed; a line break after a hyphen ("de-<br>escalation") extracts as "de- escalation"."""
-    return re.sub(r"-\s+", "-", " ".join(text.split()))
+    """Whitespace collapsed; a line break after a hyphen ("de-<br>escalation") extracts as "de- escalation";
+    typographic quotes (the PDF sets "readers'" as "readers’") compared as the straight ones of the source."""
+    return re.sub(r"-\s+", "-", " ".join(text.split())).translate(_STRAIGHT)
 
 
 def printed_page(text: str, title: str) -> int:
