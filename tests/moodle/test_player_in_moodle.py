@@ -107,6 +107,23 @@ def indexed(tracks: dict[str, str], prefix: str) -> list[dict[str, str]]:
     return [rows[n] for n in sorted(rows)]
 
 
+TOTAL_TIME = ("cmi.core.total_time", "cmi.total_time")
+
+
+def unchanged_by_review(before: dict[str, Any], after: dict[str, Any]) -> None:
+    """Not one value the package writes changed, nor the time. Moodle computes the total time itself in
+    Terminate, whose request it sends by beacon as the page goes: when that request of the earlier
+    session never arrived, the review's Terminate stores the total for the first time (same time)."""
+    for attempt, tracks in before["tracks"].items():
+        later = after["tracks"][attempt]
+        assert {k: v for k, v in later.items() if k not in TOTAL_TIME} == \
+            {k: v for k, v in tracks.items() if k not in TOTAL_TIME}
+        for key in TOTAL_TIME:
+            if key in tracks:
+                assert later[key] == tracks[key], key  # a review adds no time
+    assert after["grade"] == before["grade"] and after["completion"] == before["completion"]
+
+
 def check_tracks(version: str, tracks: dict[str, str], cset: CSet, script: Script, plays: list[tuple[str, bool]],
                  player: Player) -> None:
     """Status, score, every interaction and every outcome's objective, against the YAML's expectations
@@ -215,7 +232,8 @@ def test_docs_settings_grade_both_edges_of_the_pass_mark(
     first = again.answer(True)
     learner.leave(course.id)
     later = learner.state(cmid)
-    assert later["tracks"]["1"] == state["tracks"]["1"]  # the first attempt is kept as it was
+    unchanged_by_review({"tracks": {"1": state["tracks"]["1"]}, "grade": 0, "completion": 0},
+                        {"tracks": {"1": later["tracks"]["1"]}, "grade": 0, "completion": 0})  # attempt 1 kept
     assert [row["id"] for row in indexed(later["tracks"]["2"], "cmi.interactions")] == [first]
     assert float(later["grade"]) == pytest.approx(script.pct)  # Highest attempt: attempt 2 is still open
 
@@ -250,7 +268,7 @@ def test_form_defaults_pass_then_review_writes_nothing_then_a_new_attempt(
         assert review.frame.is_visible(".feedback .verdict") and not review.frame.is_visible("#check")
         review.next()
     learner.leave(course.id)
-    assert learner.state(cmid) == state  # not one value changed: no time, no answer, no location
+    unchanged_by_review(state, learner.state(cmid))  # no answer, location, state or time
 
     # "Start a new attempt" on the activity page: a clean attempt 2
     fresh = learner.enter(cmid, new_attempt=True)
@@ -260,8 +278,28 @@ def test_form_defaults_pass_then_review_writes_nothing_then_a_new_attempt(
     first = fresh.answer(False)
     learner.leave(course.id)
     later = learner.state(cmid)
-    assert later["tracks"]["1"] == state["tracks"]["1"]
+    unchanged_by_review({"tracks": {"1": state["tracks"]["1"]}, "grade": 0, "completion": 0},
+                        {"tracks": {"1": later["tracks"]["1"]}, "grade": 0, "completion": 0})
     assert [row["id"] for row in indexed(later["tracks"]["2"], "cmi.interactions")] == [first]
+
+
+def test_form_defaults_fail_then_review_says_how_to_try_again(course: Course, learner: Learner, cset: CSet) -> None:
+    _, failing = edges(cset)
+    cmid = course.cmid["defaults"]
+    player = learner.enter(cmid)
+    plays = play_through(player, failing)
+    verdict(player, failing, "80")
+    learner.leave(course.id)
+    state = learner.state(cmid)
+    check_tracks(course.version, state["tracks"]["1"], cset, failing, plays, player)
+    assert float(state["grade"]) == pytest.approx(failing.pct)  # Highest grade counts a failed attempt's score
+    record(course.version, "defaults", "fail", failing, state)
+    review = learner.enter(cmid)  # failed is finished too: Moodle reviews unless "Start a new attempt" is ticked
+    assert review.frame.inner_text("#mode") == review.strings["mode_review"]
+    verdict(review, failing, "80")
+    assert review.strings["retry_lms"] in review.frame.inner_text("#screen")
+    learner.leave(course.id)
+    unchanged_by_review(state, learner.state(cmid))
 
 
 def test_leaving_midway_resumes_on_the_same_screen_with_the_answers(
