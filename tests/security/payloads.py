@@ -83,6 +83,9 @@ ALLOWED_TAGS = {
     "sub",
     "div",
     "span",
+    "aside",  # lesson blocks (::: kind): only the block classes survive, no attribute else
+    "details",
+    "summary",
 }
 
 
