@@ -9,20 +9,9 @@
 // cohort.json: {"course": SHORT, "cmid": N, "trainer": USERNAME, "learners": [{"username": U, "version": "1.2"|"2004",
 //   "interactions": [{"id", "type", "objectives": [..], "patterns": [..], "response", "result", "latency",
 //   "weighting", "time"}], "raw": R, "max": M, "status": "passed"|"failed"}]}
-define('CLI_SCRIPT', true);
-require((getenv('MOODLE_DIR') ?: '/tmp/moodle-src') . '/config.php');
-require_once($CFG->libdir . '/clilib.php');
-require_once($CFG->dirroot . '/user/lib.php');
-require_once($CFG->dirroot . '/mod/scorm/lib.php');
-require_once($CFG->dirroot . '/mod/scorm/locallib.php');
-\core\session\manager::set_user(get_admin());
+require(__DIR__ . '/_boot.php');
 
 [$o] = cli_get_params(['file' => null, 'password' => 'Learner#1234', 'action' => 'scorm'], []);
-
-function out(array $data, int $rc = 0): void {
-    echo json_encode($data, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE), "\n";
-    exit($rc);
-}
 
 function enrolled_user(stdClass $course, string $username, string $role, string $password): int {
     global $DB, $CFG;

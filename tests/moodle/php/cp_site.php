@@ -4,24 +4,13 @@
 //   php cp_site.php --action=learner  --course=SHORT --username=U            create a student, enrol in the course
 //   php cp_site.php --action=activity --course=SHORT --zip=/abs.zip --settings='{"grademethod":1,...}'
 //   php cp_site.php --action=state    --cmid=N --username=U                  tracks per attempt, grade, completion
-define('CLI_SCRIPT', true);
-require((getenv('MOODLE_DIR') ?: '/tmp/moodle-src') . '/config.php');
-require_once($CFG->libdir . '/clilib.php');
+require(__DIR__ . '/_boot.php');
 require_once($CFG->dirroot . '/course/lib.php');
-require_once($CFG->dirroot . '/user/lib.php');
-require_once($CFG->dirroot . '/mod/scorm/lib.php');
-require_once($CFG->dirroot . '/mod/scorm/locallib.php');
 require_once($CFG->libdir . '/gradelib.php');
 require_once($CFG->libdir . '/completionlib.php');
-\core\session\manager::set_user(get_admin());
 
 [$o] = cli_get_params(['action' => null, 'course' => null, 'username' => null, 'password' => 'Learner#1234',
     'zip' => null, 'settings' => '{}', 'cmid' => null, 'name' => null], []);
-
-function out(array $data, int $rc = 0): void {
-    echo json_encode($data, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE), "\n";
-    exit($rc);
-}
 
 function course_by_shortname(string $short): stdClass {
     global $DB;
