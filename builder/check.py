@@ -16,9 +16,10 @@ from typing import Any
 
 from . import limits
 from .diagnostics import Diagnostic, SourceLoc, error, warning
+from .lint import lint
 from .load import MAX_BYTES, Document, KeyPath, load_file
 from .media import check_media
-from .model import CompetencySet, Program
+from .model import CompetencySet, LintSettings, Program
 from .safe_io import read_confined
 from .themes import theme_diagnostics
 from .validate import validate
@@ -101,6 +102,7 @@ def check_curriculum(root: Path, base: Path | None = None) -> tuple[Sources | No
     for s in sets:
         diags += _check_set(s, root)
     diags += _check_unique_ids(sets)
+    diags += lint(sets, program.lint if program is not None else LintSettings())
     if program is not None and program_doc is not None:
         diags += _check_program(program, program_doc, sets, broken_codes)
         diags += theme_diagnostics(program.theme, program_doc.loc(("theme",)))

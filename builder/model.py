@@ -119,6 +119,41 @@ class Route(Strict):
     )
 
 
+class LintSettings(Strict):
+    """Thresholds of the item-writing lint in `check` (warnings; see docs/curriculum/checking.md)."""
+
+    enabled: bool = Field(True, description="Run the item-writing lint at all.")
+    ignore: list[Annotated[str, StringConstraints(pattern=r"^[a-z]+(-[a-z]+)*(:[A-Za-z][A-Za-z0-9-]*)?$")]] = Field(
+        default_factory=list,
+        description="Lint codes not to report, e.g. `negative-stem`, or waived for one item, lesson or set: "
+        "`option-length:TEC-Q4`, `key-longest:SUP`, `true-false-balance:programme`.",
+    )
+    min_items: Annotated[int, Field(ge=2)] = Field(
+        4, description="Items of a kind a set needs before its key patterns are judged."
+    )
+    longest_key_share: Annotated[float, Field(ge=0, le=1)] = Field(
+        0.5, description="Largest share of single-choice items whose key may be the longest choice."
+    )
+    true_false_share: Annotated[float, Field(ge=0.5, le=1)] = Field(
+        0.7, description="Largest share of true/false items that may have the same key."
+    )
+    select_all_spread: Annotated[int, Field(ge=0)] = Field(
+        2, description="How far apart the fewest and most right choices of a set's select-all items must be."
+    )
+    option_length_ratio: Annotated[float, Field(ge=1)] = Field(
+        3.0, description="Longest choice over shortest, in characters, above which `option-length` warns."
+    )
+    option_length_min: Annotated[int, Field(ge=0)] = Field(
+        40, description="Choices shorter than this many characters are never too long."
+    )
+    similarity: Annotated[float, Field(gt=0, le=1)] = Field(
+        0.4, description="Share of content words two items in different sets may have in common."
+    )
+    passage_similarity: Annotated[float, Field(gt=0, le=1)] = Field(
+        0.3, description="Share of content words two lesson paragraphs in different sets may have in common."
+    )
+
+
 class Program(Strict):
     schema_: str | None = Field(None, alias="$schema", description="Editor hint, ignored by the builder.")
     id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,39}$")] = Field(
@@ -138,6 +173,9 @@ class Program(Strict):
     routes: list[Route] = Field(min_length=1)
     time_limit_years: Annotated[int, Field(ge=1)] | None = None
     theme: str = "default"
+    lint: LintSettings = Field(
+        default_factory=LintSettings, description="Thresholds of the item-writing lint; every field is optional."
+    )
 
 
 # ---------------------------------------------------------------- competency set
