@@ -257,7 +257,7 @@
           el('td', { text: !x ? t('not_assessed') : t(x.passed ? 'met' : 'not_met') })]);
       });
       out.push(el('p', { class: 'meta', text: t('outcome_rule', { mastery: num(mastery) }) }));
-      out.push(el('table', {}, [el('thead', {}, [el('tr', {}, ['outcome', 'outcome_score', 'outcome_status'].map(
+      out.push(el('table', { class: 'outcomes' }, [el('thead', {}, [el('tr', {}, ['outcome', 'outcome_score', 'outcome_status'].map(
         function (k) { return el('th', { scope: 'col', text: t(k) }); }))]), el('tbody', {}, rows)]));
       return out;
     }
