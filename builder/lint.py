@@ -20,9 +20,12 @@ from .model import Choice, CompetencySet, LintSettings
 
 ALL_NONE = re.compile(r"\b(all|none|both|neither) of (the )?(above|these|them)\b", re.I)
 NEGATIVE = re.compile(r"\b(not|except|least|never|cannot|isn't|doesn't|don't|shouldn't|wouldn't)\b", re.I)
+# A negative inside a relative clause ("people who cannot read print") describes; it does not turn the question.
+RELATIVE = re.compile(r"\b(who|that|which|whose|whom)\s+$", re.I)
 EMPHASIS = re.compile(r"(\*\*|__|\*|_)([^*_]+)\1")
+# "only" is left out: in a key it usually restricts ("only the manager may decide"), it does not overclaim.
 ABSOLUTE = re.compile(r"\b(always|never|every|everyone|everything|none|nobody|no one|all|completely|entirely"
-                      r"|impossible|guarantee[sd]?|only)\b", re.I)
+                      r"|impossible|guarantee[sd]?)\b", re.I)
 # Words that admit exceptions to a rule; "often" and "sometimes" speak of frequency and are left alone.
 HEDGE = re.compile(r"\b(usually|generally|typically|normally|in most cases|most of the time"
                    r"|tends? to|not always|it depends|as a rule)\b", re.I)
@@ -121,7 +124,7 @@ def _per_item(m: CompetencySet, doc: Document, cfg: LintSettings) -> list[Diagno
 
 def _negative_stem(ident: str, prompt: str, doc: Document, path: KeyPath) -> list[Diagnostic]:
     """A question that turns on a negative word the candidate can read past."""
-    sentences = [s for s in re.split(r"(?<=[.?!:])\s+", prompt.strip()) if s]
+    sentences = [s for s in re.split(r"(?<=[.?!:])[\"'”’)]*\s+", prompt.strip()) if s]
     question = next((s for s in reversed(sentences) if s.rstrip().endswith(("?", ":"))), "")
     if not question:
         return []
@@ -129,6 +132,8 @@ def _negative_stem(ident: str, prompt: str, doc: Document, path: KeyPath) -> lis
     for found in NEGATIVE.finditer(question):
         word = found.group(0)
         if word.isupper() and len(word) > 1 or word.casefold() in emphasised:
+            continue
+        if RELATIVE.search(question[:found.start()]):
             continue
         return [warning(
             "negative-stem",
@@ -192,9 +197,11 @@ def _across(sets: Sequence[_Source], cfg: LintSettings) -> list[Diagnostic]:
     if len(sets) < 2:
         return []
     every = [(s.doc, i, it) for s in sets for i, it in enumerate(s.model.assessment.items)]
-    said = {d.code for s in sets for d in _key_patterns("", [(s.doc, i, it) for i, it in
-                                                             enumerate(s.model.assessment.items)], cfg)}
-    return [d for d in _key_patterns("the programme", every, cfg) if d.code not in said]
+    # A pattern held by one set alone is that set's finding, already reported.
+    spread = {kind: len({s.model.code for s in sets for it in s.model.assessment.items if it.type == kind})
+              for kind in ("true_false", "multiple_choice")}
+    kinds = {"true-false-balance": "true_false", "select-all-pattern": "multiple_choice"}
+    return [d for d in _key_patterns("the programme", every, cfg) if spread[kinds[d.code]] > 1]
 
 
 def _key_patterns(scope: str, items: list[tuple[Document, int, Any]], cfg: LintSettings) -> list[Diagnostic]:
