@@ -89,3 +89,23 @@ def test_the_sample_projects_and_examples_are_clean() -> None:
     root = Path(__file__).parent.parent.parent
     for folder in (root / "tests" / "projects" / "minimal", root / "docs" / "examples"):
         assert [d.render() for d in check_curriculum(folder, base=folder)[1]] == []
+
+
+def test_a_negative_in_a_relative_clause_is_no_negative_stem(cues: Path) -> None:
+    f = cues / "sets" / "cue.yaml"
+    f.write_text(f.read_text().replace("Which of these is not part of a call number?",
+                                       "Which part helps patrons who cannot see the shelf well?"))
+    assert "negative-stem" not in [d.code for d in _diags(cues)]
+
+
+def test_a_pattern_spread_over_sets_is_a_programme_finding(cues: Path) -> None:
+    two = cues / "sets" / "two.yaml"
+    two.write_text(two.read_text() + "".join(
+        f"    - {{id: TWO-Q{n}, type: true_false, outcomes: [TWO-1], prompt: Statement {n} about consortia.,"
+        f" answer: false, feedback_true: No., feedback_false: Right.}}\n" for n in (2, 3)))
+    p = cues / "program.yaml"
+    p.write_text(p.read_text().replace("  min_items: 2\n", "  min_items: 5\n"))
+    (d,) = [d for d in _diags(cues) if d.code == "true-false-balance"]
+    assert d.message == "the programme: 6 of 6 true/false items are keyed false", d.message
+    p.write_text(p.read_text() + "  ignore: ['true-false-balance:programme']\n")
+    assert "true-false-balance" not in [d.code for d in _diags(cues)]
