@@ -32,7 +32,7 @@ def job_key(course: Course, job: Job, fmt: Format, theme_hash: str, options: Opt
         "format_version": fmt.version,
         "code": code_digest(),
         "theme": theme_hash,
-        "options": [options.paper],
+        "options": fmt.option_key(options),
         "program": course.program_digest(),
         "content": content,
         "job": job.label,

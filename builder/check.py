@@ -286,13 +286,14 @@ def _check_item_values(item: Any, doc: Document, path: KeyPath) -> list[Diagnost
         dup(item.sequence, "sequence", None, "step")
     elif kind == "fill_in":
         for j, ans in enumerate(item.answers):
-            if len(ans) > 250:
+            if len(ans) > limits.FILL_IN_MAX:
                 out.append(
                     error(
                         "answer-too-long",
-                        "an accepted answer is longer than 250 characters",
+                        f"an accepted answer is longer than {limits.FILL_IN_MAX} characters",
                         doc.loc(path + ("answers", j)),
-                        "SCORM 1.2 fill-in responses hold 255 characters",
+                        f"learners type into a box of {limits.FILL_IN_MAX} characters: shorten it, or accept a "
+                        "shorter form",
                     )
                 )
     return out

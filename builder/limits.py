@@ -49,6 +49,11 @@ def markup_depth(doc: Document) -> list[Diagnostic]:
     return sorted(out, key=Diagnostic.sort_key)
 
 
+# An accepted fill-in answer: the player's answer box takes no more, and every typed answer (up to three
+# characters each once escaped) must fit the largest set's SCORM 1.2 suspend_data of 4096 characters.
+# check.py refuses longer ones at their line; the SCORM writer keeps its own guard; the player gets it
+# in its content JSON (fillInMax).
+FILL_IN_MAX = 100
 # Windows refuses these as file names with any extension (CON.zip, NUL.pdf): a trainer there could
 # neither save nor unzip the package.
 WINDOWS_RESERVED = frozenset(

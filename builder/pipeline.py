@@ -252,7 +252,8 @@ def _build(
             result.rebuilt.append(job)
             if not any(d.severity is Severity.ERROR for d in job_diags):
                 cache.put(key, written, job_diags, staging.root / fmt.folder)
-        if any(d.severity is Severity.ERROR for d in result.diagnostics):
+        # --strict asks once, before publishing, of every stage's warnings: the writers' too
+        if any(d.severity is Severity.ERROR or strict for d in result.diagnostics):
             staging.discard()
             return result
         clock = time.perf_counter()

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from ..course import Course, CSet, Item
 from ..diagnostics import Diagnostic, Severity, error
 from ..i18n import Catalogue, load_catalogue
+from ..limits import FILL_IN_MAX
 from ..output import OutDir
 from ..themes import Theme
 from .base import Format, Job, Options
@@ -29,8 +30,6 @@ MANIFEST = "imsmanifest.xml"
 PLAYER_DIR = "player"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-# Kept at 100 so that the largest set's suspend_data stays inside SCORM 1.2's 4096 characters.
-FILL_IN_MAX = 100
 SUSPEND_MAX_12 = 4096  # cmi.suspend_data is a CMIString4096 in SCORM 1.2 (64000 characters in 2004)
 # Identifiers the player writes (cmi.interactions.n.id, objective ids) must be URI-safe.
 _ID_SAFE = re.compile(r"^[A-Za-z0-9._:-]+$")

@@ -37,6 +37,11 @@ class Format(ABC):
     folder: ClassVar[str]  # top-level folder in dist/
     version: ClassVar[str] = "1"  # bump when output changes for the same input (cache key)
 
+    def option_key(self, options: Options) -> list[str]:
+        """The options this format's output depends on, for its cache key: none unless it says so, so that
+        `--paper letter` rebuilds the PDFs and nothing else."""
+        return []
+
     def owns(self, rel: str) -> bool:
         """Whether a file under `folder` belongs to this format (formats may share a folder)."""
         return True

@@ -57,6 +57,9 @@ class Pdf(Format):
     folder = "pdf"
     version = "1"
 
+    def option_key(self, options: Options) -> list[str]:
+        return [options.paper]
+
     def jobs(self, course: Course) -> list[Job]:
         return [Job(self.name, s.code) for s in course.sets] + [Job(self.name, None)]
 

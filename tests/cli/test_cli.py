@@ -72,3 +72,18 @@ def test_schema_kinds_offered_by_the_cli_are_the_schemas_that_exist() -> None:
     from builder.schema import SCHEMAS
 
     assert sorted(SCHEMA_KINDS) == sorted(SCHEMAS)
+
+
+def test_strict_build_fails_on_a_writer_warning_and_publishes_nothing(minimal: Path, tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """A two-pair matching item checks clean but makes the Moodle XML writer warn: --strict refuses to publish."""
+    f = minimal / "sets" / "tst.yaml"
+    f.write_text(f.read_text().replace('        - {left: "900", right: History}\n', ""))
+    out = tmp_path / "out"
+    assert main(["build", "-q", "--format", "moodle_xml", "--out", str(out), str(minimal)]) == 0  # a warning only
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    (out / "moodle" / "TST-questions.xml").write_text("the previous build", encoding="utf-8")
+    assert main(["build", "-q", "--strict", "--force", "--format", "moodle_xml", "--out", str(out), str(minimal)]) == 1
+    assert "warning[moodle-matching]" in capsys.readouterr().err
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
+    assert (out / "moodle" / "TST-questions.xml").read_text(encoding="utf-8") == "the previous build"

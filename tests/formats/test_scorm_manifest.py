@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from browser.projects import FORMATS, MINIMAL, REPO, VALIDATE, build, course_of,
 from lxml import etree
 
 from builder import pipeline
+from builder.check import check_curriculum
 from builder.formats._scorm import FILL_IN_MAX, SUSPEND_MAX_12, content, package_files, script_json, suspend_bound
 from builder.i18n import load_catalogue
 from builder.themes import load_theme
@@ -214,8 +216,13 @@ def test_answers_nobody_can_type_and_oversized_saved_progress_are_errors(minimal
     f = minimal / "sets" / "tst.yaml"
     original = f.read_text(encoding="utf-8")
     theme = load_theme("default")
-    f.write_text(original.replace("portfolio:", _fill_ins(1, "x" * (FILL_IN_MAX + 1)) + "portfolio:"), encoding="utf-8")
+    # check refuses such an answer at its line (test below); the writer keeps its own guard, shown on a course
+    # changed after checking
+    f.write_text(original.replace("portfolio:", _fill_ins(1, "x" * FILL_IN_MAX) + "portfolio:"), encoding="utf-8")
     course = course_of(minimal)
+    cset = course.sets[0]
+    longer = tuple(replace(it, answers=("x" * (FILL_IN_MAX + 1),)) if it.id == "TST-F0" else it for it in cset.items)
+    course = replace(course, sets=(replace(cset, items=longer),))
     _, diags = package_files(course, course.sets[0], theme, "2004")
     assert [d.code for d in diags] == ["scorm-fill-in"] and "TST-F0" in diags[0].message
     assert diags[0].loc.path.endswith("tst.yaml") and diags[0].loc.line > 1  # at the item, not the file's top
@@ -232,3 +239,14 @@ def test_every_bundled_set_fits_scorm12_suspend_data(curricula: list[Path]) -> N
     bounds = {s.code: suspend_bound(s) for root in curricula for s in course_of(root).sets}
     assert bounds["TST"] == len("c1|zzzzzz|9999|1|") + 1 + 3 + 1 + 3 * FILL_IN_MAX + 3 + 3 + 5
     assert all(b <= SUSPEND_MAX_12 for b in bounds.values()), bounds
+
+
+def test_check_refuses_a_fill_in_answer_longer_than_the_answer_box(minimal: Path) -> None:
+    """150 characters passed `check` and failed `build` (issue 16): one limit, enforced at the source line."""
+    f = minimal / "sets" / "tst.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("portfolio:", _fill_ins(1, "x" * 150) + "portfolio:"),
+                 encoding="utf-8")
+    _, diags = check_curriculum(minimal, base=minimal)
+    found = [d for d in diags if d.code == "answer-too-long"]
+    assert len(found) == 1 and f"{FILL_IN_MAX} characters" in found[0].message
+    assert found[0].loc.path.endswith("tst.yaml") and found[0].loc.line > 1
