@@ -50,6 +50,7 @@ _VERDICT = re.compile(
     re.IGNORECASE,
 )
 _HEADING = re.compile(r"^#{2,4}\s+(.+?)\s*$", re.MULTILINE)
+_BLOCK = re.compile(r"^:{3,}\s*(?:case-study|activity)\s+(.+?)\s*$", re.MULTILINE)  # a lesson block's title
 MIN_PRACTICE_WORDS = 30
 
 
@@ -108,13 +109,14 @@ def _lesson_problems(m: CompetencySet) -> list[str]:
     out: list[str] = []
     for lesson in m.lessons:
         out += _between(f"{lesson.id} words", words(lesson.body), LESSON_WORDS)
-        headings = [h.casefold() for h in _HEADING.findall(lesson.body)]
+        headings = [h.casefold() for h in _HEADING.findall(lesson.body) + _BLOCK.findall(lesson.body)]
         if WORKED_EXAMPLE not in headings:
             out.append(f"{lesson.id}: no '### A day at the desk' worked example")
         if PRACTICE not in headings:
             out.append(f"{lesson.id}: no '### At your desk' practice activity")
         else:
-            practice = re.split(r"^#{2,4}\s+at your desk\s*$", lesson.body, flags=re.IGNORECASE | re.MULTILINE)[1]
+            practice = re.split(r"^(?:#{2,4}|:{3,}\s*activity)\s+at your desk\s*$", lesson.body,
+                                flags=re.IGNORECASE | re.MULTILINE)[1]
             if words(practice) < MIN_PRACTICE_WORDS:
                 out.append(f"{lesson.id}: the practice activity is only {words(practice)} words")
     return out
