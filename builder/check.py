@@ -134,7 +134,7 @@ def _code_in_text(file: Path) -> list[str]:
 def _unknown_outcomes(
     doc: Document, declared: list[str], kind: str, owner: str, ids: list[Any], path: KeyPath
 ) -> list[Diagnostic]:
-    verb = {"item": "assesses", "lesson": "teaches", "portfolio task": "evidences"}[kind]
+    verb = {"item": "assesses", "lesson": "teaches"}.get(kind, "evidences")
     return [
         error(
             "unknown-outcome",
@@ -210,6 +210,7 @@ def _check_set(s: SetSource, root: Path) -> list[Diagnostic]:
         own_id(task.id, ("portfolio", i, "id"))
         refs("portfolio task", task.id, task.outcomes, ("portfolio", i, "outcomes"))
         levels = len(task.rubric.levels)
+        out += _rubric_outcomes(task, doc, ("portfolio", i), declared)
         for j, crit in enumerate(task.rubric.criteria):
             if len(crit.descriptors) != levels:
                 out.append(
@@ -249,6 +250,34 @@ def _check_set(s: SetSource, root: Path) -> list[Diagnostic]:
             )
     if total <= 0:
         out.append(error("no-points", "the assessment has no points", doc.loc(("assessment",))))
+    return out
+
+
+def _rubric_outcomes(task: Any, doc: Document, path: KeyPath, declared: list[str]) -> list[Diagnostic]:
+    """Criteria name the outcomes they evidence; once any does, every claimed outcome needs one."""
+    out: list[Diagnostic] = []
+    covered: set[str] = set()
+    for j, crit in enumerate(task.rubric.criteria):
+        where = path + ("rubric", "criteria", j, "outcomes")
+        out += _unknown_outcomes(doc, declared, "rubric criterion", crit.name, crit.outcomes, where)
+        for k, ref in enumerate(crit.outcomes):
+            covered.add(ref)
+            if ref in declared and ref not in task.outcomes:
+                out.append(warning(
+                    "criterion-outcome-unclaimed",
+                    f"criterion `{crit.name}` evidences {ref}, which task {task.id} does not claim",
+                    doc.loc(where + (k,)),
+                    f"add {ref} to the task's `outcomes`, or remove it from the criterion",
+                ))
+    if covered:
+        for k, ref in enumerate(task.outcomes):
+            if ref not in covered:
+                out.append(warning(
+                    "outcome-not-in-rubric",
+                    f"task {task.id} claims outcome {ref}, but no rubric criterion evidences it",
+                    doc.loc(path + ("outcomes", k)),
+                    f"name {ref} in a criterion's `outcomes`, or drop it from the task if the task does not show it",
+                ))
     return out
 
 

@@ -97,6 +97,7 @@ class RubricLevel:
 class Criterion:
     name: str
     descriptors: tuple[str, ...]
+    outcomes: tuple[str, ...] = ()  # the task's outcomes this criterion evidences
 
 
 @dataclass(frozen=True)
@@ -334,7 +335,7 @@ def _set(m: CompetencySet, released: dt.date, required: bool, root: Path) -> CSe
                 markup.block(t.task),
                 tuple(t.evidence),
                 tuple(RubricLevel(lv.name, lv.points) for lv in t.rubric.levels),
-                tuple(Criterion(c.name, tuple(c.descriptors)) for c in t.rubric.criteria),
+                tuple(Criterion(c.name, tuple(c.descriptors), tuple(c.outcomes)) for c in t.rubric.criteria),
             )
             for t in m.portfolio
         ),

@@ -304,6 +304,11 @@ class RubricLevel(Strict):
 class Criterion(Strict):
     name: Text
     descriptors: list[Text] = Field(min_length=2, description="One per rubric level, same order.")
+    outcomes: list[Ident] = Field(
+        default_factory=list,
+        description="Outcomes of the task this criterion evidences; once any criterion names some, "
+        "`check` warns about a claimed outcome no criterion covers.",
+    )
 
 
 class Rubric(Strict):
