@@ -42,6 +42,35 @@ def deterministic_zip(entries: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def deterministic_tgz(entries: dict[str, bytes]) -> bytes:
+    """A gzip-compressed POSIX ustar archive whose bytes depend only on the entries: sorted members with their
+    parent folders, time 0, owner root, fixed permissions, no file name or time in the gzip header. Ustar
+    without extensions, because some readers (Moodle's tgz_extractor) know nothing else: a path must fit
+    its 100 + 155 characters."""
+    import gzip
+    import io
+    import tarfile
+
+    folders = sorted({str(p) for name in entries for p in _safe_rel(name).parents if str(p) != "."})
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for name in sorted([*folders, *entries]):
+            info = tarfile.TarInfo(name)
+            info.mtime = 0
+            info.uid = info.gid = 0
+            info.uname = info.gname = "root"
+            if name in entries:
+                info.mode, info.size = 0o644, len(entries[name])
+                tar.addfile(info, io.BytesIO(entries[name]))
+            else:
+                info.type, info.mode = tarfile.DIRTYPE, 0o755
+                tar.addfile(info)
+    packed = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=packed, mtime=0, compresslevel=9) as gz:
+        gz.write(raw.getvalue())
+    return packed.getvalue()
+
+
 class OutDir:
     """A writer's own folder inside the staging area; nothing can be written outside it."""
 
@@ -64,6 +93,9 @@ class OutDir:
 
     def write_zip(self, rel: str, entries: dict[str, bytes]) -> Path:
         return self.write_bytes(rel, deterministic_zip(entries))
+
+    def write_tgz(self, rel: str, entries: dict[str, bytes]) -> Path:
+        return self.write_bytes(rel, deterministic_tgz(entries))
 
 
 class Staging:

@@ -14,6 +14,7 @@ _MODULES = {
     "pdf": ("pdf", "Pdf"),
     "moodle_xml": ("moodle_xml", "MoodleXml"),
     "competency_csv": ("competency_csv", "CompetencyCsv"),
+    "moodle_course": ("moodle_course", "MoodleCourse"),
     "cmi5": ("cmi5", "Cmi5"),
     "web": ("web", "Web"),
 }

@@ -1,0 +1,62 @@
+<?php
+// coursepack's Moodle test helper for whole-course backups: restore an .mbz with Moodle's own CLI, read a course back.
+// Prints one JSON object. Not a Moodle file: MOODLE_DIR points at the site's dirroot.
+//   php cp_course.php --action=read --courseid=N     the course, its sections in order, every activity with its
+//                                                    settings, SCORM learning objects, grade item and completion rule
+require(__DIR__ . '/_boot.php');
+require_once($CFG->dirroot . '/course/lib.php');
+require_once($CFG->libdir . '/gradelib.php');
+require_once($CFG->libdir . '/completionlib.php');
+
+[$o] = cli_get_params(['action' => null, 'courseid' => null], []);
+
+try {
+    switch ($o['action']) {
+    case 'read':
+        $course = get_course((int)$o['courseid']);
+        $modinfo = get_fast_modinfo($course);
+        $sections = [];
+        foreach ($modinfo->get_section_info_all() as $section) {
+            $activities = [];
+            foreach ($modinfo->sections[$section->section] ?? [] as $cmid) {
+                $cm = $modinfo->get_cm($cmid);
+                $row = ['cmid' => (int)$cm->id, 'modname' => $cm->modname, 'name' => $cm->name,
+                    'idnumber' => $cm->idnumber, 'completion' => (int)$cm->completion];
+                if ($cm->modname === 'scorm') {
+                    $scorm = $DB->get_record('scorm', ['id' => $cm->instance], '*', MUST_EXIST);
+                    $row['scorm'] = $scorm;
+                    $row['scoes'] = array_values($DB->get_records('scorm_scoes', ['scorm' => $scorm->id], 'sortorder'));
+                    $row['sco_count'] = $DB->count_records('scorm_scoes', ['scorm' => $scorm->id, 'scormtype' => 'sco']);
+                    $launch = $DB->get_record('scorm_scoes', ['id' => $scorm->launch]);
+                    $row['launch_sco'] = $launch ? $launch->identifier : null;
+                    $row['sco_data'] = $DB->get_records_menu('scorm_scoes_data', ['scoid' => $scorm->launch], 'name',
+                        'name, value');
+                    $fs = get_file_storage();
+                    $context = context_module::instance($cm->id);
+                    $row['package_files'] = array_values(array_map(fn($f) => $f->get_filename(),
+                        $fs->get_area_files($context->id, 'mod_scorm', 'package', 0, 'filename', false)));
+                    $row['content_files'] = array_values(array_map(fn($f) => ltrim($f->get_filepath(), '/') .
+                        $f->get_filename(), $fs->get_area_files($context->id, 'mod_scorm', 'content', 0,
+                        'filepath, filename', false)));
+                    $row['package_sha1_matches'] = (bool)array_filter(
+                        $fs->get_area_files($context->id, 'mod_scorm', 'package', 0, 'filename', false),
+                        fn($f) => $f->get_contenthash() === $scorm->sha1hash);
+                    $item = grade_item::fetch(['itemtype' => 'mod', 'itemmodule' => 'scorm', 'iteminstance' => $scorm->id,
+                        'courseid' => $course->id]);
+                    $row['grade_item'] = $item ? ['grademax' => (float)$item->grademax, 'gradepass' => (float)$item->gradepass,
+                        'itemname' => $item->itemname] : null;
+                }
+                $activities[] = $row;
+            }
+            $sections[] = ['number' => (int)$section->section, 'name' => $section->name, 'summary' => $section->summary,
+                'visible' => (int)$section->visible, 'activities' => $activities];
+        }
+        out(['course' => ['id' => (int)$course->id, 'fullname' => $course->fullname, 'shortname' => $course->shortname,
+            'format' => $course->format, 'enablecompletion' => (int)$course->enablecompletion,
+            'summary' => $course->summary], 'completion_enabled' => (new completion_info($course))->is_enabled(),
+            'sections' => $sections]);
+    }
+    out(['error' => 'unknown action'], 64);
+} catch (Throwable $e) {
+    out(['exception' => get_class($e), 'message' => $e->getMessage(), 'trace' => $e->getTraceAsString()], 1);
+}
