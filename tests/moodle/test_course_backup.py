@@ -1,0 +1,99 @@
+"""The programme's course backup (moodle/<program>.mbz) restored by the real Moodle 4.5, read back from its database.
+
+The restore is Moodle's own CLI (admin/cli/restore_backup.php, a new course in the default category); what
+it stored is read through Moodle's API by php/cp_course.php.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from builder.check import check_curriculum
+from builder.course import resolve
+from builder.formats._scorm import mastery_percent
+from builder.formats.moodle_course import ordered_sets
+
+from .site import REPO, Moodle
+
+pytestmark = [pytest.mark.slow, pytest.mark.moodle, pytest.mark.xdist_group("moodle-backup")]
+HELPER = Path(__file__).resolve().parent / "php" / "cp_course.php"
+
+# docs/lms/moodle-scorm.md, "Recommended settings", as mod_scorm stores them
+RECOMMENDED = {"version": "SCORM_1.2", "grademethod": "1", "maxgrade": "100", "whatgrade": "0",
+               "forcenewattempt": "1", "skipview": "2", "hidetoc": "3", "masteryoverride": "1",
+               "forcecompleted": "0", "completionstatusrequired": "2", "popup": "0"}
+
+
+@pytest.fixture(scope="module")
+def mbz(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("mbz") / "dist"
+    done = subprocess.run([sys.executable, "-m", "builder", "build", str(REPO / "curriculum"), "--out", str(out),
+                           "--format", "moodle_course"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    found = sorted((out / "moodle").glob("*.mbz"))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def _restore(moodle: Moodle, mbz: Path) -> int:
+    done = subprocess.run(["php", str(moodle.dirroot / "admin" / "cli" / "restore_backup.php"), f"--file={mbz}",
+                           "--categoryid=1"], capture_output=True, text=True, timeout=300)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert not re.search(r"(?i)exception|error|warning|notice", output), output
+    found = re.search(r"Restored course ID: (\d+)", output)
+    assert found, output
+    return int(found.group(1))
+
+
+@pytest.fixture(scope="module")
+def restored(moodle: Moodle, mbz: Path) -> dict[str, Any]:
+    courseid = _restore(moodle, mbz)
+    return moodle.run(HELPER, "--action=read", f"--courseid={courseid}")
+
+
+def test_restores_into_a_course_with_a_section_per_set_in_programme_order(restored: dict[str, Any]) -> None:
+    sources, _ = check_curriculum(REPO / "curriculum", base=REPO)
+    assert sources is not None
+    course = resolve(sources)
+    sets = ordered_sets(course)
+    # required sets first, then electives
+    assert [s.required for s in sets] == sorted((s.required for s in sets), reverse=True)
+    info = restored["course"]
+    # a second restore on a long-lived site gets "… copy N" and "<id>_N": the programme's names are the stem
+    assert info["fullname"].startswith(course.program.title) and info["shortname"].startswith(course.program.id)
+    assert info["format"] == "topics" and restored["completion_enabled"]
+    sections = restored["sections"]
+    assert "Programme rules" in sections[0]["summary"] and not sections[0]["activities"]
+    assert [s["name"] for s in sections[1:]] == [f"{s.code} {s.title}" for s in sets]
+    for section, cset in zip(sections[1:], sets, strict=True):
+        rule = "Required set." if cset.required else "Elective set."
+        assert rule in section["summary"], section["name"]
+        assert [a["modname"] for a in section["activities"]] == ["scorm"], section["name"]
+        activity = section["activities"][0]
+        assert activity["idnumber"] == cset.code
+        scorm = activity["scorm"]
+        assert {k: scorm[k] for k in RECOMMENDED} == RECOMMENDED, cset.code
+        assert scorm["maxattempt"] == str(cset.attempts)
+        # completion: automatic, on status "passed" only
+        assert activity["completion"] == 2
+        # the package was restored as Moodle's parser leaves it: one SCO, launched, with the mastery score
+        assert activity["sco_count"] == 1 and activity["launch_sco"] == f"ITEM-{cset.code}"
+        assert activity["sco_data"]["masteryscore"] == f"{mastery_percent(cset):g}"
+        assert activity["package_files"] == [f"{cset.code}.zip"] and activity["package_sha1_matches"]
+        assert {"imsmanifest.xml", "index.html"} <= set(activity["content_files"])
+        assert activity["grade_item"] == {"grademax": 100, "gradepass": mastery_percent(cset),
+                                          "itemname": f"{cset.code} {cset.title}"}
+
+
+def test_restoring_twice_does_not_clash(moodle: Moodle, mbz: Path, restored: dict[str, Any]) -> None:
+    again = moodle.run(HELPER, "--action=read", f"--courseid={_restore(moodle, mbz)}")
+    assert again["course"]["id"] != restored["course"]["id"]
+    assert again["course"]["shortname"] != restored["course"]["shortname"]
+    assert [s["name"] for s in again["sections"]] == [s["name"] for s in restored["sections"]]
