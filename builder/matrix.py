@@ -16,7 +16,7 @@ import html
 import io
 from dataclasses import dataclass
 
-from .course import Course, CSet
+from .course import Course, CSet, PortfolioTask
 from .model import Bloom
 
 MIN_ITEMS = 2
@@ -66,12 +66,20 @@ def _level(stated: Bloom, tagged: list[Bloom], untagged: int, tasks: tuple[str, 
     return f"items reach {highest.value} < {stated.value}; {where}"
 
 
+def _evidenced(task: PortfolioTask, outcome: str) -> bool:
+    """A task covers an outcome it claims; once its criteria name outcomes, only those a criterion rates."""
+    if outcome not in task.outcomes:
+        return False
+    named = {o for c in task.criteria for o in c.outcomes}
+    return not named or outcome in named
+
+
 def rows_for(s: CSet) -> list[Row]:
     rows = []
     for o in s.outcomes:
         lessons = tuple(x.id for x in s.lessons if o.id in x.outcomes)
         items = [it for it in s.items if o.id in it.outcomes]
-        tasks = tuple(t.id for t in s.portfolio if o.id in t.outcomes)
+        tasks = tuple(t.id for t in s.portfolio if _evidenced(t, o.id))
         tagged = [it.bloom for it in items if it.bloom is not None]
         types = tuple(sorted({it.type for it in items}))
         rows.append(

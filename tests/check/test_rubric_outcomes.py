@@ -47,3 +47,13 @@ def test_the_course_carries_the_criterion_outcomes(minimal: Path) -> None:
     course = resolve(sources)
     (crit,) = course.sets[0].portfolio[0].criteria
     assert crit.outcomes == ("TST-2",)
+
+
+def test_the_matrix_counts_a_task_only_for_the_outcomes_its_criteria_rate(minimal: Path) -> None:
+    from builder.matrix import matrix
+
+    _set(minimal, "TST-1, TST-2", "TST-2")
+    sources, _ = check_curriculum(minimal, base=minimal)
+    assert sources is not None
+    rows = {r.outcome: r.portfolio for r in matrix(resolve(sources))}
+    assert rows == {"TST-1": (), "TST-2": ("TST-P1",)}
