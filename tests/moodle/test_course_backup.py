@@ -13,15 +13,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser
 
 from builder.check import check_curriculum
 from builder.course import resolve
 from builder.formats._scorm import mastery_percent
 from builder.formats.moodle_course import ordered_sets
 
+from .expectations import edges
+from .learner import learner_in
 from .site import REPO, Moodle
+from .test_player_in_moodle import play_through
 
 pytestmark = [pytest.mark.slow, pytest.mark.moodle, pytest.mark.xdist_group("moodle-backup")]
+COMPLETION_INCOMPLETE, COMPLETION_COMPLETE = 0, 1  # lib/completionlib.php
 HELPER = Path(__file__).resolve().parent / "php" / "cp_course.php"
 
 # docs/lms/moodle-scorm.md, "Recommended settings", as mod_scorm stores them
@@ -97,3 +102,28 @@ def test_restoring_twice_does_not_clash(moodle: Moodle, mbz: Path, restored: dic
     assert again["course"]["id"] != restored["course"]["id"]
     assert again["course"]["shortname"] != restored["course"]["shortname"]
     assert [s["name"] for s in again["sections"]] == [s["name"] for s in restored["sections"]]
+
+
+def test_a_learner_passes_a_set_and_the_gradebook_and_completion_move(
+    moodle: Moodle, restored: dict[str, Any], browser: Browser, run_id: str
+) -> None:
+    """Played in Moodle's own player inside the restored course: the lowest passing score of the set with the
+    fewest items (to keep it short) reaches the gradebook as the percentage and completes the activity."""
+    sources, _ = check_curriculum(REPO / "curriculum", base=REPO)
+    assert sources is not None
+    cset = min(resolve(sources).sets, key=lambda s: (len(s.items), s.code))
+    section = next(s for s in restored["sections"] if s["name"] == f"{cset.code} {cset.title}")
+    cmid = section["activities"][0]["cmid"]
+    username = f"cpbk{run_id}"
+    moodle.site("learner", course=restored["course"]["shortname"], username=username)
+    passing, _ = edges(cset)
+    with learner_in(browser, moodle, username) as learner:
+        assert learner.state(cmid)["completion"] == COMPLETION_INCOMPLETE
+        player = learner.enter(cmid)  # skip content structure page "Always": straight into the package
+        play_through(player, passing)
+        learner.leave(restored["course"]["id"])
+        state = learner.state(cmid)
+    assert state["tracks"]["1"]["cmi.core.lesson_status"] == "passed"
+    assert float(state["grade"]) == pytest.approx(passing.pct)
+    assert float(state["gradepass"]) == pytest.approx(mastery_percent(cset))
+    assert state["completion"] == COMPLETION_COMPLETE
