@@ -69,7 +69,13 @@ def _what_changed(kind: str, old: CSet, new: CSet, ident: str) -> str:
         bits += [f"criterion removed: {n}" for n in a_names if n not in b_names]
         if [lv.points for lv in a_task.levels] != [lv.points for lv in b_task.levels]:
             bits.append("level points changed")
-        return f"{kind}: " + ("; ".join(bits) or "descriptors changed")
+        a_crit = {c.name: c for c in a_task.criteria}
+        kept = [(a_crit[c.name], c) for c in b_task.criteria if c.name in a_crit]
+        if any(x.outcomes != y.outcomes for x, y in kept):
+            bits.append("outcomes rated by criteria changed")
+        if any(x.descriptors != y.descriptors for x, y in kept):
+            bits.append("descriptors changed")
+        return f"{kind}: " + ("; ".join(bits) or "changed")
     fields = _changed_fields(old, new, ident)
     return f"{kind}: " + (", ".join(fields) + " changed" if fields else "changed")
 

@@ -57,3 +57,20 @@ def test_the_matrix_counts_a_task_only_for_the_outcomes_its_criteria_rate(minima
     assert sources is not None
     rows = {r.outcome: r.portfolio for r in matrix(resolve(sources))}
     assert rows == {"TST-1": (), "TST-2": ("TST-P1",)}
+
+
+def test_the_change_log_says_when_criteria_rate_other_outcomes(minimal: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from builder.diff import as_markdown, compare
+
+    old = tmp_path / "old"
+    shutil.copytree(minimal, old)
+    _set(minimal, "TST-2", "TST-2")
+    courses = []
+    for root in (old, minimal):
+        sources, _ = check_curriculum(root, base=root)
+        assert sources is not None
+        courses.append(resolve(sources))
+    text = as_markdown(compare(*courses), "old", "new")
+    assert "- Changed rubric of TST-P1: outcomes rated by criteria changed" in text, text
