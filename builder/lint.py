@@ -103,7 +103,8 @@ def _per_item(m: CompetencySet, doc: Document, cfg: LintSettings) -> list[Diagno
                     doc.loc(path + ("choices", j, "text")),
                     "state the key as precisely as the facts allow, or reword so no exception makes it wrong",
                 ))
-            out += _hedged(item.id, f"{item.prompt} {c.text}", c.feedback, doc, path + ("choices", j, "feedback"))
+            asked = f"{_question(item.prompt)} {c.text}"
+            out += _hedged(item.id, asked, c.feedback, doc, path + ("choices", j, "feedback"))
         if item.type == "true_false":
             word = ABSOLUTE.search(_plain(item.prompt)) if item.answer else None
             if word:
@@ -122,10 +123,15 @@ def _per_item(m: CompetencySet, doc: Document, cfg: LintSettings) -> list[Diagno
     return out
 
 
+def _question(prompt: str) -> str:
+    """The sentence that asks (the last one ending in ? or :); a scenario before it only sets the scene."""
+    sentences = [s for s in re.split(r"(?<=[.?!:])[\"'”’)]*\s+", prompt.strip()) if s]
+    return next((s for s in reversed(sentences) if s.rstrip().endswith(("?", ":"))), "")
+
+
 def _negative_stem(ident: str, prompt: str, doc: Document, path: KeyPath) -> list[Diagnostic]:
     """A question that turns on a negative word the candidate can read past."""
-    sentences = [s for s in re.split(r"(?<=[.?!:])[\"'”’)]*\s+", prompt.strip()) if s]
-    question = next((s for s in reversed(sentences) if s.rstrip().endswith(("?", ":"))), "")
+    question = _question(prompt)
     if not question:
         return []
     emphasised = {w.casefold() for _, inner in EMPHASIS.findall(question) for w in WORD.findall(inner.casefold())}

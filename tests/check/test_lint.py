@@ -109,3 +109,10 @@ def test_a_pattern_spread_over_sets_is_a_programme_finding(cues: Path) -> None:
     assert d.message == "the programme: 6 of 6 true/false items are keyed false", d.message
     p.write_text(p.read_text() + "  ignore: ['true-false-balance:programme']\n")
     assert "true-false-balance" not in [d.code for d in _diags(cues)]
+
+
+def test_only_the_question_and_the_key_can_qualify_a_key(cues: Path) -> None:
+    f = cues / "sets" / "cue.yaml"
+    edition = "What does a new edition statement"
+    f.write_text(f.read_text().replace(edition, "Many records may match a book. " + edition))
+    assert "hedged-feedback" in [d.code for d in _diags(cues)]
