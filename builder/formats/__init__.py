@@ -21,7 +21,7 @@ _MODULES = {
 # Top-level folders of dist/ (each Format's `folder`, known without importing it): an output folder
 # holding anything else is not a previous build's and is never replaced.
 FOLDERS = frozenset({"scorm12", "scorm2004", "pdf", "moodle", "cmi5", "web"})
-DEFAULT = ("scorm12", "scorm2004", "cmi5", "pdf", "moodle_xml", "competency_csv", "web")
+DEFAULT = ("scorm12", "scorm2004", "cmi5", "pdf", "moodle_xml", "competency_csv", "moodle_course", "web")
 
 
 def available() -> list[str]:
