@@ -24,9 +24,6 @@ import calendar
 import hashlib
 from collections.abc import Iterable
 from html import escape
-from typing import TypeAlias
-
-from lxml import etree
 
 from ..course import Course, CSet
 from ..diagnostics import Diagnostic, Severity
@@ -34,6 +31,11 @@ from ..output import OutDir
 from ..output import deterministic_zip as _zip
 from ..themes import Theme
 from . import scorm12
+from ._mbz import Node, Tree
+from ._mbz import doc as _doc
+from ._mbz import empty_activity_files as _empty_activity_files
+from ._mbz import grade_item as _grade_item
+from ._moodle_assign import assign_activity
 from ._scorm import LAUNCH, MANIFEST, mastery_percent, number, package_files
 from .base import Format, Job, Options
 
@@ -44,8 +46,6 @@ MOODLE_RELEASE = "4.1 (Build: 20221128)"
 BACKUP_VERSION = "2022112800"
 BACKUP_RELEASE = "4.1"
 SCORM_MODULE_VERSION = "2022112800"
-XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
-NULL = "$@NULL@$"  # how Moodle's backup writes a database NULL
 
 # The settings of docs/lms/moodle-scorm.md, "Recommended settings", as mod_scorm stores them.
 GRADE_HIGHEST = 1  # grademethod GRADEHIGHEST
@@ -75,34 +75,6 @@ _MIME = {
     "zip": "application/zip",
 }
 
-Value: TypeAlias = str | int | float | None
-Tree: TypeAlias = "list[tuple[str, Tree | Value]]"
-Node: TypeAlias = "Tree | Value"
-
-
-def _mime(name: str) -> str:
-    return _MIME.get(name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
-
-
-def _fill(parent: etree._Element, children: Tree) -> None:
-    for tag, value in children:
-        el = etree.SubElement(parent, tag.split(" ", 1)[0])
-        for attr in tag.split(" ")[1:]:
-            key, _, val = attr.partition("=")
-            el.set(key, val)
-        if isinstance(value, list):
-            _fill(el, value)
-        else:
-            el.text = NULL if value is None else str(value)
-
-
-def _doc(root: str, children: Tree, **attrs: str | int) -> bytes:
-    el = etree.Element(root, {k: str(v) for k, v in attrs.items()})
-    _fill(el, children)
-    # Moodle recognises a backup by this declaration, double quotes and all (convert_helper::detect_moodle2_format).
-    return XML_DECLARATION + etree.tostring(el, xml_declaration=False, encoding="UTF-8", pretty_print=True)
-
-
 def _rule_html(course: Course, cset: CSet) -> str:
     for req in course.program.requirements:
         if cset.code in req.codes:
@@ -112,6 +84,10 @@ def _rule_html(course: Course, cset: CSet) -> str:
             return (f"<p><strong>Elective set.</strong> {escape(req.title)}: choose {req.choose} of "
                     f"{escape(codes)}.</p>")
     return ""
+
+
+def _mime(name: str) -> str:
+    return _MIME.get(name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
 
 
 def _course_summary(course: Course) -> str:
@@ -158,23 +134,10 @@ class _Files:
         return fid
 
 
-def _empty_activity_files(prefix: str) -> dict[str, bytes]:
-    return {
-        f"{prefix}/calendar.xml": _doc("events", []),
-        f"{prefix}/comments.xml": _doc("comments", []),
-        f"{prefix}/competencies.xml": _doc("course_module_competencies", [("competencies", [])]),
-        f"{prefix}/completion.xml": _doc("completions", [("completionviews", [])]),
-        f"{prefix}/filters.xml": _doc("filters", [("filter_actives", []), ("filter_configs", [])]),
-        f"{prefix}/grade_history.xml": _doc("grade_history", [("grade_grades", [])]),
-        f"{prefix}/roles.xml": _doc("roles", [("role_overrides", []), ("role_assignments", [])]),
-        f"{prefix}/xapistate.xml": _doc("states", []),
-    }
-
-
-def _scorm_activity(course: Course, cset: CSet, n: int, section: int, package: dict[str, bytes],
+def _scorm_activity(course: Course, cset: CSet, n: int, cmid: int, section: int, package: dict[str, bytes],
                     files: _Files, time: int) -> tuple[dict[str, bytes], str]:
-    """activities/scorm_<n>/: module n, scorm instance n, context 100 + n, grade item 1 + n, scoes 2n-1, 2n."""
-    cmid, contextid, gradeitem = n, 100 + n, 1 + n
+    """activities/scorm_<cmid>/: scorm instance n, context 100 + cmid, grade item 1 + cmid, scoes 2n-1, 2n."""
+    contextid, gradeitem = 100 + cmid, 1 + cmid
     org_id, sco_id = 2 * n - 1, 2 * n
     zipname = f"{cset.code}.zip"
     zipped = _zip(package)
@@ -233,24 +196,10 @@ def _scorm_activity(course: Course, cset: CSet, n: int, section: int, package: d
     ])
     out[f"{prefix}/grades.xml"] = _doc("activity_gradebook", [
         ("grade_items", [(f"grade_item id={gradeitem}", [
-            *_grade_item(name, "mod", "scorm", n, 0, mastery, 1 + n, time), ("grade_grades", [])])]),
+            *_grade_item(name, "mod", "scorm", n, 0, mastery, gradeitem, time), ("grade_grades", [])])]),
         ("grade_letters", []),
     ])
     return out, name
-
-
-def _grade_item(name: str | None, itemtype: str, module: str | None, instance: int, number_: int | None,
-                gradepass: str, sortorder: int, time: int) -> Tree:
-    return [
-        ("categoryid", 1 if itemtype == "mod" else None), ("itemname", name), ("itemtype", itemtype),
-        ("itemmodule", module), ("iteminstance", instance), ("itemnumber", number_), ("iteminfo", None),
-        ("idnumber", "" if itemtype == "mod" else None), ("calculation", None), ("gradetype", 1),
-        ("grademax", "100.00000"), ("grademin", "0.00000"), ("scaleid", None), ("outcomeid", None),
-        ("gradepass", f"{float(gradepass):.5f}"), ("multfactor", "1.00000"), ("plusfactor", "0.00000"),
-        ("aggregationcoef", "0.00000"), ("aggregationcoef2", "0.00000"), ("weightoverride", 0),
-        ("sortorder", sortorder), ("display", 0), ("decimals", None), ("hidden", 0), ("locked", 0),
-        ("locktime", 0), ("needsupdate", 0), ("timecreated", time), ("timemodified", time),
-    ]
 
 
 def _section(sid: int, number_: int, name: str | None, summary: str, sequence: Iterable[int], time: int) -> bytes:
@@ -287,22 +236,28 @@ def backup_entries(course: Course, theme: Theme) -> tuple[dict[str, bytes], list
     sets = ordered_sets(course)
     activities: Tree = []
     sections: Tree = [("section", [("sectionid", 1), ("title", 0), ("directory", "sections/section_1")])]
+    cmid = 0
     for n, cset in enumerate(sets, start=1):
         package, found = package_files(course, cset, theme, "1.2")
         diags += found
         if any(d.severity is Severity.ERROR for d in found):
             continue
         package[MANIFEST] = scorm12.manifest(course, cset, sorted(package))
-        members, name = _scorm_activity(course, cset, n, n + 1, package, files, time)
+        cmid += 1
+        members, name = _scorm_activity(course, cset, n, cmid, n + 1, package, files, time)
         entries.update(members)
-        activities.append(("activity", [
-            ("moduleid", n), ("sectionid", n + 1), ("modulename", "scorm"), ("title", name),
-            ("directory", f"activities/scorm_{n}"),
-        ]))
+        sequence = [cmid]
+        activities.append(_content("scorm", cmid, n + 1, name))
+        for task in cset.portfolio:
+            cmid += 1
+            members, name = assign_activity(task, cmid, n + 1, time)
+            entries.update(members)
+            sequence.append(cmid)
+            activities.append(_content("assign", cmid, n + 1, name))
         sections.append(("section", [("sectionid", n + 1), ("title", n), ("directory", f"sections/section_{n + 1}")]))
         summary = _rule_html(course, cset) + cset.summary_html
         entries[f"sections/section_{n + 1}/section.xml"] = _section(n + 1, n, f"{cset.code} {cset.title}", summary,
-                                                                    [n], time)
+                                                                    sequence, time)
         entries[f"sections/section_{n + 1}/inforef.xml"] = _doc("inforef", [])
     if any(d.severity is Severity.ERROR for d in diags):
         return {}, diags
@@ -320,7 +275,7 @@ def backup_entries(course: Course, theme: Theme) -> tuple[dict[str, bytes], list
                                                                                                    ("userinfo", 0))]
     for _, node in activities:
         assert isinstance(node, list)
-        key = f"scorm_{node[0][1]}"
+        key = f"{node[2][1]}_{node[0][1]}"
         settings += [_setting("activity", f"{key}_{what}", v, ("activity", key)) for what, v in (("included", 1),
                                                                                                     ("userinfo", 0))]
     backup_id = hashlib.md5(f"{p.id} {p.version}".encode()).hexdigest()
@@ -341,6 +296,11 @@ def backup_entries(course: Course, theme: Theme) -> tuple[dict[str, bytes], list
         ("settings", settings),
     ])])
     return entries, diags
+
+
+def _content(modname: str, cmid: int, section: int, title: str) -> tuple[str, Node]:
+    return ("activity", [("moduleid", cmid), ("sectionid", section), ("modulename", modname), ("title", title),
+                         ("directory", f"activities/{modname}_{cmid}")])
 
 
 def _course_files(course: Course, time: int) -> dict[str, bytes]:
@@ -402,7 +362,7 @@ def _root_files(time: int) -> dict[str, bytes]:
 class MoodleCourse(Format):
     name = "moodle_course"
     folder = "moodle"
-    version = "1"
+    version = "2"
 
     def owns(self, rel: str) -> bool:
         return rel.endswith(".mbz")

@@ -6,6 +6,7 @@ it stored is read through Moodle's API by php/cp_course.php.
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import sys
@@ -80,7 +81,7 @@ def test_restores_into_a_course_with_a_section_per_set_in_programme_order(restor
     for section, cset in zip(sections[1:], sets, strict=True):
         rule = "Required set." if cset.required else "Elective set."
         assert rule in section["summary"], section["name"]
-        assert [a["modname"] for a in section["activities"]] == ["scorm"], section["name"]
+        assert [a["modname"] for a in section["activities"]] == ["scorm"] + ["assign"] * len(cset.portfolio)
         activity = section["activities"][0]
         assert activity["idnumber"] == cset.code
         scorm = activity["scorm"]
@@ -95,6 +96,28 @@ def test_restores_into_a_course_with_a_section_per_set_in_programme_order(restor
         assert {"imsmanifest.xml", "index.html"} <= set(activity["content_files"])
         assert activity["grade_item"] == {"grademax": 100, "gradepass": mastery_percent(cset),
                                           "itemname": f"{cset.code} {cset.title}"}
+
+
+def test_each_portfolio_task_is_an_assignment_graded_with_its_rubric(restored: dict[str, Any]) -> None:
+    sources, _ = check_curriculum(REPO / "curriculum", base=REPO)
+    assert sources is not None
+    by_id = {a["idnumber"]: a for s in restored["sections"] for a in s["activities"] if a["modname"] == "assign"}
+    tasks = [t for s in resolve(sources).sets for t in s.portfolio]
+    assert sorted(by_id) == sorted(t.id for t in tasks)
+    for task in tasks:
+        activity = by_id[task.id]
+        assert activity["assign"]["grade"] == 100 and activity["assign"]["completionsubmit"] == 1
+        assert activity["completion"] == 2  # automatic: complete once submitted
+        assert all(html.escape(e) in activity["assign"]["intro"] for e in task.evidence)
+        assert activity["plugins_enabled"] == ["assignfeedback_comments", "assignsubmission_file",
+                                               "assignsubmission_onlinetext"]
+        assert activity["grading_method"] == "rubric" and activity["rubric_ready"], task.id
+        assert activity["rubric"]["criteria"] == [
+            {"description": c.name,
+             "levels": [{"score": lv.points, "definition": f"{lv.name}: {d}"}
+                        for lv, d in zip(task.levels, c.descriptors, strict=True)]}
+            for c in task.criteria
+        ], task.id
 
 
 def test_restoring_twice_does_not_clash(moodle: Moodle, mbz: Path, restored: dict[str, Any]) -> None:

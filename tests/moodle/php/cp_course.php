@@ -7,6 +7,7 @@ require(__DIR__ . '/_boot.php');
 require_once($CFG->dirroot . '/course/lib.php');
 require_once($CFG->libdir . '/gradelib.php');
 require_once($CFG->libdir . '/completionlib.php');
+require_once($CFG->dirroot . '/grade/grading/lib.php');
 
 [$o] = cli_get_params(['action' => null, 'courseid' => null], []);
 
@@ -45,6 +46,26 @@ try {
                         'courseid' => $course->id]);
                     $row['grade_item'] = $item ? ['grademax' => (float)$item->grademax, 'gradepass' => (float)$item->gradepass,
                         'itemname' => $item->itemname] : null;
+                }
+                if ($cm->modname === 'assign') {
+                    $assign = $DB->get_record('assign', ['id' => $cm->instance], '*', MUST_EXIST);
+                    $row['assign'] = ['grade' => (int)$assign->grade, 'completionsubmit' => (int)$assign->completionsubmit,
+                        'intro' => $assign->intro];
+                    $row['plugins_enabled'] = array_values($DB->get_fieldset_select('assign_plugin_config',
+                        "subtype || '_' || plugin", "assignment = ? AND name = 'enabled' AND value = '1'", [$assign->id]));
+                    sort($row['plugins_enabled']);
+                    $manager = get_grading_manager(context_module::instance($cm->id), 'mod_assign', 'submissions');
+                    $row['grading_method'] = $manager->get_active_method();
+                    $row['rubric'] = null;
+                    if ($row['grading_method'] === 'rubric') {
+                        $controller = $manager->get_controller('rubric');
+                        $definition = $controller->get_definition();
+                        $row['rubric_ready'] = $controller->is_form_defined() && $controller->is_form_available();
+                        $row['rubric'] = ['name' => $definition->name, 'criteria' => array_values(array_map(
+                            fn($c) => ['description' => $c['description'], 'levels' => array_values(array_map(
+                                fn($l) => ['score' => (float)$l['score'], 'definition' => $l['definition']], $c['levels']))],
+                            $definition->rubric_criteria))];
+                    }
                 }
                 $activities[] = $row;
             }
