@@ -22,7 +22,7 @@ MINIMAL = REPO / "tests" / "projects" / "minimal"
 
 
 def _build(src: Path, out: Path, fmt: str = "moodle_course") -> Path:
-    assert main(["build", str(src), "--out", str(out), "--format", fmt, "-q"]) == 0
+    assert main(["build", str(src), "--out", str(out), "--format", fmt, "--force", "-q"]) == 0  # no cache copy
     found = sorted((out / "moodle").glob("*.mbz"))
     assert len(found) == 1, found
     return found[0]
