@@ -37,7 +37,7 @@ _TAGS = {
     "del",
     "sup",
     "sub",
-    "aside",
+    "div",
     "details",
     "summary",
 }
@@ -46,8 +46,9 @@ _ATTRS = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"
 # Lesson blocks an author marks with `::: kind Optional title` … `:::`: the player and the guides set
 # them apart (a box, a label, room to write). `details` folds away in the player and prints open.
 BLOCKS = ("key-points", "case-study", "activity", "note", "warning", "details")
-# only these class values survive, and only on <aside> (nh3 wants class out of the attribute list then)
-_CLASSES = {"aside": {"block", *(f"block-{kind}" for kind in BLOCKS)}}
+# only these class values survive, and only on <div> (nh3 wants class out of the attribute list then). A div,
+# not an <aside>: a lesson holds several blocks, and unnamed complementary landmarks would be ambiguous.
+_CLASSES = {"div": {"block", *(f"block-{kind}" for kind in BLOCKS)}}
 _SCHEMES = {"http", "https", "mailto"}
 
 
@@ -62,15 +63,15 @@ def _md() -> MarkdownIt:
 
 
 def _render_block(self: object, tokens: list[Token], idx: int, options: object, env: object) -> str:
-    """`::: case-study A day at the desk` → <aside class="block block-case-study"><h3>A day…</h3>."""
+    """`::: case-study A day at the desk` → <div class="block block-case-study"><h3>A day…</h3>."""
     tok = tokens[idx]
     kind = tok.type.removeprefix("container_").rsplit("_", 1)[0]  # the closing token has no info
     title = html.escape(tok.info.strip().partition(" ")[2].strip())
     if kind == "details":
         return f"<details><summary>{title or '…'}</summary>\n" if tok.nesting == 1 else "</details>\n"
     if tok.nesting == 1:
-        return f'<aside class="block block-{kind}">\n' + (f"<h3>{title}</h3>\n" if title else "")
-    return "</aside>\n"
+        return f'<div class="block block-{kind}">\n' + (f"<h3>{title}</h3>\n" if title else "")
+    return "</div>\n"
 
 
 def sanitize(fragment: str) -> str:

@@ -192,8 +192,8 @@ def minimal_letter(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 
 @pytest.fixture(scope="module")
-def lssc(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    built = build(REPO / "curriculum", tmp_path_factory.mktemp("lssc") / "dist")
+def lssc(lssc_a4_dist: Path) -> Built:
+    built = Built(REPO / "curriculum", lssc_a4_dist, course_of(REPO / "curriculum"), "a4")
     assert len(built.course.sets) == 10
     return built
 

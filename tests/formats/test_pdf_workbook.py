@@ -8,6 +8,7 @@ whether every cross-reference lands on its page, and the heading levels of the t
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import subprocess
@@ -20,11 +21,9 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from builder import pipeline
 from builder.check import check_curriculum
 from builder.course import Course, resolve
 from builder.formats import _pdf_view as view
-from builder.formats.base import Options
 
 REPO = Path(__file__).resolve().parents[2]
 MM = 72 / 25.4
@@ -33,7 +32,7 @@ TOP_MM, BOTTOM_MM = 20, 22
 MIN_FILL = 0.4  # no page is left less than 40 % full
 MEASURE = 75  # characters in a line of lesson text, spaces included
 
-pytestmark = pytest.mark.xdist_group("pdf-workbook")
+pytestmark = pytest.mark.xdist_group("pdf")  # with test_pdf.py: the LSSC PDFs are rendered once (conftest)
 
 
 @dataclass
@@ -49,25 +48,21 @@ class Built:
         return [*(f"{s.code}.pdf" for s in self.course.sets), "handbook.pdf"]
 
 
-def build(dist: Path, paper: str) -> Built:
+def built(dist: Path, paper: str) -> Built:
     root = REPO / "curriculum"
-    result = pipeline.build(
-        root, dist, ["pdf"], options=Options(paper), force=True, workers=2, cache_dir=dist.parent / "cache"
-    )
-    assert result.ok and not result.diagnostics, [d.render() for d in result.diagnostics]
     sources, diags = check_curriculum(root, base=root)
     assert sources is not None, [d.render() for d in diags]
     return Built(dist, resolve(sources), paper)
 
 
 @pytest.fixture(scope="module")
-def a4(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    return build(tmp_path_factory.mktemp("a4") / "dist", "a4")
+def a4(lssc_a4_dist: Path) -> Built:
+    return built(lssc_a4_dist, "a4")
 
 
 @pytest.fixture(scope="module")
-def letter(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    return build(tmp_path_factory.mktemp("letter") / "dist", "letter")
+def letter(lssc_letter_dist: Path) -> Built:
+    return built(lssc_letter_dist, "letter")
 
 
 # ---------------------------------------------------------------- reading back
@@ -86,10 +81,12 @@ def fills(pdf: Path) -> list[float]:
         for page in pages:
             with Image.open(page) as image:
                 width, height = image.size
-                px = image.load()
                 top = round(TOP_MM / 25.4 * res) + 1
                 bottom = height - round(BOTTOM_MM / 25.4 * res) - 1
-                lowest = next((y for y in range(bottom - 1, top, -1) if any(px[x, y] < 245 for x in range(width))), top)
+                # ink = darker than 245; the bounding box of ink in the body band gives its lowest row
+                ink = image.crop((0, top, width, bottom)).point(lambda v: 255 if v < 245 else 0)
+                box = ink.getbbox()
+                lowest = top + (box[3] - 1 if box else 0)
                 out.append((lowest - top) / (bottom - top))
     return out
 
@@ -118,6 +115,13 @@ def body_lines(pdf: Path, first: int, last: int) -> list[str]:
     return found
 
 
+@functools.cache
+def reader_of(pdf: Path) -> PdfReader:
+    """Each PDF parsed once: the handbook was parsed again for every task's worksheet."""
+    return PdfReader(pdf)
+
+
+@functools.cache  # per reader object, and readers are shared per file
 def marks(reader: PdfReader) -> list[tuple[str, int]]:
     """(title, page index) of every bookmark, depth-first."""
     out: list[tuple[str, int]] = []
@@ -179,7 +183,7 @@ def test_no_page_is_left_nearly_empty(paper: str, request: pytest.FixtureRequest
 def test_colophon_ends_above_the_foot(a4: Built, letter: Built) -> None:
     for built in (a4, letter):
         for name in built.names():
-            reader = PdfReader(built.path(name))
+            reader = reader_of(built.path(name))
             box = reader.pages[1].mediabox
             raw = subprocess.run(
                 ["pdftotext", "-bbox", "-f", "2", "-l", "2", str(built.path(name)), "-"],
@@ -199,7 +203,7 @@ def test_lesson_text_keeps_its_measure(a4: Built) -> None:
     longest: tuple[int, str, str] = (0, "", "")
     for s in a4.course.sets:
         pdf = a4.path(f"{s.code}.pdf")
-        reader = PdfReader(pdf)
+        reader = reader_of(pdf)
         for n in range(1, len(s.lessons) + 1):
             first = page_of(reader, f"Lesson {n}: ") + 1
             last = (
@@ -239,7 +243,7 @@ def test_rubric_worksheet_is_one_page_with_two_reviewers_and_the_pass_rule(a4: B
         for s in built.course.sets:
             for task in s.portfolio:
                 for name, label in ((f"{s.code}.pdf", task.title), ("handbook.pdf", f"{s.code} · {task.title}")):
-                    reader = PdfReader(built.path(name))
+                    reader = reader_of(built.path(name))
                     index = page_of(reader, f"Rubric worksheet · {label}")
                     page = squash(text(built.path(name), index + 1, index + 1))
                     where = (built.paper, name, task.id, index + 1)
@@ -254,7 +258,7 @@ def test_rubric_worksheet_is_one_page_with_two_reviewers_and_the_pass_rule(a4: B
 def test_cross_references_land_on_their_pages(a4: Built) -> None:
     for s in a4.course.sets:
         pdf = a4.path(f"{s.code}.pdf")
-        reader = PdfReader(pdf)
+        reader = reader_of(pdf)
         how = squash(text(pdf, page_of(reader, "How to use") + 1, page_of(reader, "How to use") + 1))
         found = re.search(r"rubric worksheet \(page (\d+)\)", how)
         assert found, s.code
@@ -268,7 +272,7 @@ def test_cross_references_land_on_their_pages(a4: Built) -> None:
 def test_answer_key_follows_the_printed_numbering(a4: Built) -> None:
     for s in a4.course.sets:
         pdf = a4.path(f"{s.code}.pdf")
-        reader = PdfReader(pdf)
+        reader = reader_of(pdf)
         guide = view.guide(s)
         checks = [c.check for c in guide.chapters if c.check] + ([guide.review] if guide.review else [])
         printed = [(c.number, o.number, o.question.item.id) for c in checks for o in c.questions]
@@ -288,7 +292,7 @@ def test_answer_key_follows_the_printed_numbering(a4: Built) -> None:
 @pytest.mark.slow
 def test_headings_outline_and_page_mode(a4: Built) -> None:
     for name in a4.names():
-        reader = PdfReader(a4.path(name))
+        reader = reader_of(a4.path(name))
         levels = heading_levels(reader)
         assert levels and levels[0] == 1, name
         skips = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]

@@ -76,12 +76,17 @@ class Learner:
         self.page, self.moodle, self.username = page, moodle, username
 
     def login(self) -> None:
-        self.page.goto(f"{self.moodle.url}/login/index.php")
-        self.page.fill("#username", self.username)
-        self.page.fill("#password", LEARNER_PASSWORD)
-        self.page.click("#loginbtn")
-        self.page.wait_for_load_state("load")
-        assert "/login/" not in self.page.url, f"login failed for {self.username}: {self.page.url}"
+        # A second try: on a busy machine the first form can come back with an expired login token
+        # (Moodle then shows the form again with loginredirect=1).
+        for _ in range(2):
+            self.page.goto(f"{self.moodle.url}/login/index.php")
+            self.page.fill("#username", self.username)
+            self.page.fill("#password", LEARNER_PASSWORD)
+            self.page.click("#loginbtn")
+            self.page.wait_for_load_state("load")
+            if "/login/" not in self.page.url:
+                return
+        raise AssertionError(f"login failed for {self.username}: {self.page.url}")
 
     def enter(self, cmid: int, mode: str = "normal", new_attempt: bool = False) -> Player:
         """From the activity page: Enter (or Preview for mode="browse"), ticking "Start a new attempt"

@@ -83,8 +83,7 @@ ALLOWED_TAGS = {
     "sub",
     "div",
     "span",
-    "aside",  # lesson blocks (::: kind): only the block classes survive, no attribute else
-    "details",
+    "details",  # lesson blocks (::: details)
     "summary",
 }
 
