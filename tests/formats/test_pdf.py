@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pdf_structure import structure
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
@@ -512,23 +513,6 @@ def test_declared_asset_is_embedded_with_its_alt_text(tmp_path: Path) -> None:
     assert xobjects
     # a screen reader gets the asset's alt text from the tagged structure
     assert [node.get("/Alt") for node in structure(reader) if node.get("/S") == "/Figure"] == ["A tidy desk"]
-
-
-def structure(reader: PdfReader) -> list[Any]:
-    """Every element of the tagged-PDF structure tree, depth first."""
-    found: list[Any] = []
-
-    def walk(node: Any) -> None:
-        node = node.get_object()
-        if not hasattr(node, "get"):
-            return  # a marked-content id: the leaf under an element
-        found.append(node)
-        kids = node.get("/K")
-        for kid in kids if isinstance(kids, list) else [] if kids is None else [kids]:
-            walk(kid)
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
-    return found
 
 
 def test_fetcher_refuses_what_the_html_asks_for(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pdf_structure import heading_levels
 from PIL import Image
 from pypdf import PdfReader
 
@@ -139,25 +140,6 @@ def marks(reader: PdfReader) -> list[tuple[str, int]]:
 
 def page_of(reader: PdfReader, prefix: str) -> int:
     return next(page for title, page in marks(reader) if title.startswith(prefix))
-
-
-def heading_levels(reader: PdfReader) -> list[int]:
-    """Levels of the H1…H6 elements of the tagged structure, in document order."""
-    levels: list[int] = []
-
-    def walk(node: Any) -> None:
-        node = node.get_object()
-        if not hasattr(node, "get"):
-            return
-        tag = str(node.get("/S", ""))
-        if re.fullmatch(r"/H[1-6]", tag):
-            levels.append(int(tag[2]))
-        kids = node.get("/K")
-        for kid in kids if isinstance(kids, list) else [] if kids is None else [kids]:
-            walk(kid)
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
-    return levels
 
 
 def squash(value: str) -> str:
