@@ -501,3 +501,12 @@ def test_browse_lets_the_learner_try_and_records_nothing(launch: Launch, version
     writes = [c for c in sco.calls() if not c[0].endswith(("Initialize", "Finish", "Terminate"))]
     # SCORM 1.2 has a status for it, and Moodle would call the session "completed" without it
     assert writes == ([["LMSSetValue", "cmi.core.lesson_status", "browsed", "true"]] if version == "1.2" else [])
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_no_credit_session_is_recorded_and_says_it_does_not_count(launch: Launch, version: str) -> None:
+    sco = launch(version, saved=with_mode({}, version, "normal"))  # normal mode, credit: no-credit
+    assert sco.frame.inner_text("#mode") == sco.content["strings"]["no_credit"]
+    sco.go_to_assessment()
+    attempt_one(sco, True)
+    assert len(sco.cmi()["interactions"]) == 1  # recorded as usual: the LMS decides what counts

@@ -490,9 +490,9 @@
   }
   if (lms.refused) $('preview').textContent = t('lms_refused');  // an LMS is there, so "not found" would mislead
   if (live) mode = lms.mode;
-  if (mode !== 'normal') {
+  if (mode !== 'normal' || lms.credit === false) {  // credit: recorded, but the LMS will not count it
     $('mode').hidden = false;
-    $('mode').textContent = t(mode === 'review' ? 'mode_review' : 'mode_browse');
+    $('mode').textContent = t(mode === 'review' ? 'mode_review' : mode === 'browse' ? 'mode_browse' : 'no_credit');
   }
   var fromLms = live ? lms.v.passMark(function (el) { return lms.get(el); }) : null;
   mastery = fromLms === null ? C.mastery : fromLms;
