@@ -47,6 +47,22 @@ def empty_activity_files(prefix: str) -> dict[str, bytes]:
     }
 
 
+COMPLETION_AUTOMATIC = 2  # course_modules.completion: COMPLETION_TRACKING_AUTOMATIC
+
+
+def module_xml(modulename: str, cmid: int, section: int, idnumber: str, time: int, version: str) -> bytes:
+    """An activity's module.xml: visible, no groups, automatic completion (its rule lives in the
+    activity's own XML), in section `section` (1-based ids; Moodle numbers sections from 0)."""
+    return doc("module", [
+        ("modulename", modulename), ("sectionid", section), ("sectionnumber", section - 1), ("idnumber", idnumber),
+        ("added", time), ("score", 0), ("indent", 0), ("visible", 1), ("visibleoncoursepage", 1), ("visibleold", 1),
+        ("groupmode", 0), ("groupingid", 0), ("completion", COMPLETION_AUTOMATIC),
+        ("completiongradeitemnumber", None), ("completionpassgrade", 0), ("completionview", 0),
+        ("completionexpected", 0), ("availability", None), ("showdescription", 0), ("downloadcontent", 1),
+        ("lang", None), ("tags", []),
+    ], id=cmid, version=version)
+
+
 def grade_item(name: str | None, itemtype: str, module: str | None, instance: int, number_: int | None,
                 gradepass: str, sortorder: int, time: int) -> Tree:
     return [

@@ -10,11 +10,10 @@ from __future__ import annotations
 from html import escape
 
 from ..course import PortfolioTask
-from ._mbz import Tree, doc, empty_activity_files, grade_item
+from ._mbz import Tree, doc, empty_activity_files, grade_item, module_xml
 
 DEFINITION_READY = 20  # gradingform_controller::DEFINITION_STATUS_READY
 FORMAT_HTML, FORMAT_PLAIN = 1, 0
-COMPLETION_AUTOMATIC = 2
 ASSIGN_MODULE_VERSION = "2022112800"
 # gradingform_rubric_controller::get_default_options(), as the rubric editor saves them
 RUBRIC_OPTIONS = ('{"sortlevelsasc":1,"lockzeropoints":1,"showdescriptionteacher":1,"showdescriptionstudent":1,'
@@ -84,14 +83,7 @@ def assign_activity(task: PortfolioTask, cmid: int, section: int, time: int) -> 
     out[f"{prefix}/assign.xml"] = doc("activity", [(f"assign id={cmid}", assign)], id=cmid, moduleid=cmid,
                                       modulename="assign", contextid=contextid)
     out[f"{prefix}/grading.xml"] = doc("areas", _rubric(task, cmid))
-    out[f"{prefix}/module.xml"] = doc("module", [
-        ("modulename", "assign"), ("sectionid", section), ("sectionnumber", section - 1), ("idnumber", task.id),
-        ("added", time), ("score", 0), ("indent", 0), ("visible", 1), ("visibleoncoursepage", 1), ("visibleold", 1),
-        ("groupmode", 0), ("groupingid", 0), ("completion", COMPLETION_AUTOMATIC),
-        ("completiongradeitemnumber", None), ("completionpassgrade", 0), ("completionview", 0),
-        ("completionexpected", 0), ("availability", None), ("showdescription", 0), ("downloadcontent", 1),
-        ("lang", None), ("tags", []),
-    ], id=cmid, version=ASSIGN_MODULE_VERSION)
+    out[f"{prefix}/module.xml"] = module_xml("assign", cmid, section, task.id, time, ASSIGN_MODULE_VERSION)
     out[f"{prefix}/inforef.xml"] = doc("inforef", [("grade_itemref", [("grade_item", [("id", gradeitem)])])])
     out[f"{prefix}/grades.xml"] = doc("activity_gradebook", [
         ("grade_items", [(f"grade_item id={gradeitem}", [

@@ -31,7 +31,7 @@ from ..output import OutDir
 from ..output import deterministic_zip as _zip
 from ..themes import Theme
 from . import scorm12
-from ._mbz import Node, Tree
+from ._mbz import Node, Tree, module_xml
 from ._mbz import doc as _doc
 from ._mbz import empty_activity_files as _empty_activity_files
 from ._mbz import grade_item as _grade_item
@@ -54,7 +54,6 @@ FORCE_NEW_WHEN_DONE = 1  # forcenewattempt SCORM_FORCEATTEMPT_ONCOMPLETE
 SKIPVIEW_ALWAYS = 2  # skipview SCORM_SKIPVIEW_ALWAYS
 TOC_DISABLED = 3  # hidetoc SCORM_TOC_DISABLED
 STATUS_PASSED = 2  # completionstatusrequired: bit 2 = passed (4 = completed)
-COMPLETION_AUTOMATIC = 2  # course_modules.completion COMPLETION_TRACKING_AUTOMATIC
 
 _MIME = {
     "css": "text/css",
@@ -182,14 +181,7 @@ def _scorm_activity(course: Course, cset: CSet, n: int, cmid: int, section: int,
     out = _empty_activity_files(prefix)
     out[f"{prefix}/scorm.xml"] = _doc("activity", [(f"scorm id={n}", scorm)], id=n, moduleid=cmid,
                                       modulename="scorm", contextid=contextid)
-    out[f"{prefix}/module.xml"] = _doc("module", [
-        ("modulename", "scorm"), ("sectionid", section), ("sectionnumber", section - 1), ("idnumber", cset.code),
-        ("added", time), ("score", 0), ("indent", 0), ("visible", 1), ("visibleoncoursepage", 1), ("visibleold", 1),
-        ("groupmode", 0), ("groupingid", 0), ("completion", COMPLETION_AUTOMATIC),
-        ("completiongradeitemnumber", None), ("completionpassgrade", 0), ("completionview", 0),
-        ("completionexpected", 0), ("availability", None), ("showdescription", 0), ("downloadcontent", 1),
-        ("lang", None), ("tags", []),
-    ], id=cmid, version=SCORM_MODULE_VERSION)
+    out[f"{prefix}/module.xml"] = module_xml("scorm", cmid, section, cset.code, time, SCORM_MODULE_VERSION)
     out[f"{prefix}/inforef.xml"] = _doc("inforef", [
         ("fileref", [("file", [("id", fid)]) for fid in file_ids]),
         ("grade_itemref", [("grade_item", [("id", gradeitem)])]),
