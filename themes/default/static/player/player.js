@@ -231,7 +231,7 @@
       var started = attempt.some(function (i) { return st.answers[i] !== undefined; });
       var label = st.finished ? t('review_answers') : t(started ? 'continue' : 'start');
       info.push(el('button', { type: 'button', class: 'primary', text: label,
-        onclick: function () { show(st.finished ? find('q' + attempt[0]) : firstOpen(), true); } }));
+        onclick: function () { if (st.finished) reviewAnswers(); else show(firstOpen(), true); } }));
       return info;
     },
     question: renderQuestion,
@@ -249,8 +249,7 @@
       } else if (!sc.passed && mode === 'normal') {
         out.push(el('p', { text: t('no_attempts', { max: C.attempts }) }));
       }
-      out.push(el('button', { type: 'button', class: 'secondary', text: t('review_answers'),
-        onclick: function () { show(find('q' + attempt[0]), true); } }));
+      out.push(el('button', { type: 'button', class: 'secondary', text: t('review_answers'), onclick: reviewAnswers }));
       var rows = C.outcomes.map(function (o) {
         var x = sc.per[o.id];
         return el('tr', {}, [el('td', { text: o.text }), el('td', { text: x ? t('percent', { n: whole(x.pct) }) : '–' }),
@@ -263,6 +262,7 @@
     }
   };
 
+  function reviewAnswers() { show(find('q' + attempt[0]), true); }
   function retry() {
     if (!canRetry()) return;
     st.attempt++;
@@ -283,8 +283,7 @@
     var form = el('form', { novalidate: true, id: 'answer-form', 'data-item': it.id }, [controls.node, fb]);
     if (done) {
       controls.lock(r);
-      fb.appendChild(feedback(it, r));
-      fb.classList.add(isCorrect(it, r) ? 'ok' : 'ko');
+      showFeedback(fb, it, r);
     } else if (mode === 'review') {
       controls.lock();
       fb.appendChild(el('p', { class: 'verdict ko', text: t('not_answered') }));
@@ -297,8 +296,7 @@
       answer(s.item, value);
       controls.lock(value);
       fb.textContent = '';
-      fb.appendChild(feedback(it, value));
-      fb.classList.add(isCorrect(it, value) ? 'ok' : 'ko');
+      showFeedback(fb, it, value);
       updateChrome();
       (($('next').disabled ? null : $('next')) || $('screen')).focus();
       fb.scrollIntoView({ block: 'nearest' });  // the verdict, not the pager, is what the learner reads next
@@ -408,6 +406,10 @@
     }
   };
 
+  function showFeedback(fb, it, r) {  // the box takes the verdict's colours
+    fb.appendChild(feedback(it, r));
+    fb.classList.add(isCorrect(it, r) ? 'ok' : 'ko');
+  }
   function feedback(it, r) {
     var ok = isCorrect(it, r);
     var parts = [el('p', { class: 'verdict ' + (ok ? 'ok' : 'ko') }, [el('strong', { text: t(ok ? 'correct' : 'incorrect') })])];
