@@ -61,4 +61,4 @@ clean:
 	rm -rf dist .cache $(VENV) node_modules
 
 schema: python
-	$(BIN)/python -c "from builder.schema import schema_text; [open(f'schema/{k}.schema.json','w').write(schema_text(k)) for k in ('competency-set','program')]"
+	$(BIN)/python -c "from builder.source.schema import schema_text; [open(f'schema/{k}.schema.json','w').write(schema_text(k)) for k in ('competency-set','program')]"

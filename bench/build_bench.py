@@ -24,12 +24,13 @@ from pathlib import Path
 
 from weasyprint import HTML
 
-from builder import formats, pipeline
-from builder.check import check_curriculum
-from builder.course import resolve
-from builder.formats import pdf
+from builder import formats
+from builder.build import pipeline
 from builder.formats.base import Options
-from builder.themes import load_theme
+from builder.formats.pdf import writer as pdf
+from builder.render.themes import load_theme
+from builder.resolve.course import resolve
+from builder.rules.check import check_curriculum
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))

@@ -26,13 +26,13 @@ from typing import Any
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from builder import pipeline
-from builder.check import check_curriculum
-from builder.course import Course, resolve
-from builder.formats import pdf
+from builder.build import pipeline
+from builder.build.output import OutDir
 from builder.formats.base import Job, Options
-from builder.output import OutDir
-from builder.themes import load_theme
+from builder.formats.pdf import writer as pdf
+from builder.render.themes import load_theme
+from builder.resolve.course import Course, resolve
+from builder.rules.check import check_curriculum
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -10,11 +10,11 @@ import sys
 import time
 from pathlib import Path
 
-from builder.check import check_curriculum
-from builder.course import resolve
-from builder.load import load_file
-from builder.model import CompetencySet
-from builder.validate import validate
+from builder.resolve.course import resolve
+from builder.rules.check import check_curriculum
+from builder.source.load import load_file
+from builder.source.model import CompetencySet
+from builder.source.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from . import __version__, formats, pipeline, publish
-from .diagnostics import Diagnostic, Severity
-from .formats.base import PAPERS, Options
+from builder import __version__, formats
+from builder.build import pipeline, publish
+from builder.formats.base import PAPERS, Options
+from builder.rules.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
-    from .check import Sources
+    from builder.rules.check import Sources
 
 # Commands import the stages they use inside their bodies: `build` with nothing to do, `version`
 # and `--help` then start without loading pydantic, markdown-it and Jinja2.
@@ -45,7 +46,7 @@ def _failed(diags: list[Diagnostic], strict: bool) -> bool:
 def _load(directory: Path, strict: bool) -> tuple[Sources | None, list[Diagnostic]]:
     if not directory.is_dir():
         raise click.UsageError(f"{directory} is not a folder")
-    from .check import check_curriculum
+    from builder.rules.check import check_curriculum
 
     return check_curriculum(directory)
 
@@ -158,7 +159,7 @@ def build(
             raise click.UsageError(f"{directory} is not a folder")
         from rich.console import Console
 
-        from .build_view import BarProgress, PlainProgress, QuietProgress, summary
+        from builder.build.progress import BarProgress, PlainProgress, QuietProgress, summary
 
         started = time.perf_counter()
         console = Console(stderr=True, highlight=False)
@@ -228,8 +229,8 @@ def matrix_command(directory: Path, format_: str, set_: str | None, debug: bool)
     """Show outcomes × lessons/items/portfolio coverage, flagging gaps."""
 
     def run() -> int:
-        from . import matrix as coverage
-        from .course import resolve
+        from builder.resolve.course import resolve
+        from builder.tools import matrix as coverage
 
         sources, diags = _load(directory, False)
         if sources is None:
@@ -259,7 +260,7 @@ def new(directory: Path, program_id: str, title: str, code: str) -> None:
         raise click.BadParameter("use lowercase letters, digits and dashes, e.g. lssc", param_hint="--program")
     if not re.fullmatch(r"[A-Z][A-Z0-9]{1,9}", code):
         raise click.BadParameter("use 2-10 capital letters or digits, e.g. TEC", param_hint="--code")
-    from .scaffold import scaffold
+    from builder.tools.scaffold import scaffold
 
     try:
         written = scaffold(directory, program_id, title, code)
@@ -283,9 +284,9 @@ def diff_command(old: str, new: str, subdir: str, debug: bool) -> None:
     OLD and NEW are folders or git revisions (e.g. v2026.1, HEAD~3) of the current repository."""
 
     def run() -> int:
-        from . import diff as changelog
-        from .check import check_curriculum
-        from .course import resolve
+        from builder.resolve.course import resolve
+        from builder.rules.check import check_curriculum
+        from builder.tools import diff as changelog
 
         courses = []
         for label in (old, new):
@@ -317,7 +318,7 @@ def diff_command(old: str, new: str, subdir: str, debug: bool) -> None:
 )
 def schema(kind: str) -> None:
     """Print the JSON Schema of a curriculum file (for editor completion)."""
-    from .schema import schema_text
+    from builder.source.schema import schema_text
 
     click.echo(schema_text(kind), nl=False)
 
@@ -334,7 +335,7 @@ def serve(directory: Path, port: int, host: str, theme: str | None, debug: bool)
     def run() -> int:
         if not directory.is_dir():
             raise click.UsageError(f"{directory} is not a folder")
-        from .serve import serve as serve_preview
+        from builder.preview.server import serve as serve_preview
 
         try:
             return serve_preview(directory, host, port, theme, lambda line: click.echo(line, err=True))
@@ -359,7 +360,7 @@ def serve(directory: Path, port: int, host: str, theme: str | None, debug: bool)
 def analyze(reports: tuple[Path, ...], directory: Path, outs: tuple[Path, ...], thresholds: tuple[str, ...],
             versions: tuple[str, ...], strict: bool, debug: bool) -> None:
     """Item analysis of LMS result exports; flags print at each item's YAML line."""
-    from .analysis.cli import analyze_command
+    from builder.analysis.cli import analyze_command
 
     _guard(debug, lambda: analyze_command(list(reports), directory, list(outs), list(thresholds), list(versions),
                                           strict, _load, _print_diagnostics))

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from builder import pipeline
-from builder.check import check_curriculum
-from builder.course import resolve
-from builder.formats import pdf
+from builder.build import pipeline
 from builder.formats.base import Options
-from builder.i18n import available_languages, load_catalogue
-from builder.themes import load_theme
+from builder.formats.pdf import writer as pdf
+from builder.render.i18n import available_languages, load_catalogue
+from builder.render.themes import load_theme
+from builder.resolve.course import resolve
+from builder.rules.check import check_curriculum
 
 THEME = load_theme("default")
 EN = load_catalogue(THEME, "en").as_dict()

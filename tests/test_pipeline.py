@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from builder import formats, pipeline
+from builder import formats
+from builder.build import pipeline
+from builder.build.output import OutDir
 from builder.cli import main
-from builder.formats.moodle_xml import MoodleXml
-from builder.output import OutDir
+from builder.formats.moodle.question_bank import MoodleXml
 
 FAST = ["moodle_xml", "competency_csv"]
 
@@ -82,7 +83,7 @@ def test_any_changed_input_or_output_means_a_real_build(minimal: Path, tmp_path:
 def test_a_theme_change_means_a_real_build(minimal: Path, tmp_path: Path) -> None:
     import shutil
 
-    from builder.themes import THEMES_DIR
+    from builder.render.themes import THEMES_DIR
 
     theme = tmp_path / "mytheme"
     theme.mkdir()
@@ -224,13 +225,13 @@ def test_editing_dist_never_edits_the_cache(minimal: Path, tmp_path: Path) -> No
 
 
 def test_a_lesson_edit_does_not_rebuild_the_handbook_but_a_title_edit_does(minimal: Path, tmp_path: Path) -> None:
-    from builder.course import resolve
-    from builder.formats import pdf
+    from builder.formats.pdf import writer as pdf
+    from builder.resolve.course import resolve
 
     def handbook_key(root: Path) -> str:
-        from builder.cache import job_key, theme_digest
-        from builder.check import check_curriculum
-        from builder.themes import load_theme
+        from builder.build.cache import job_key, theme_digest
+        from builder.render.themes import load_theme
+        from builder.rules.check import check_curriculum
 
         sources, _ = check_curriculum(root, base=root)
         assert sources is not None
@@ -249,10 +250,10 @@ def test_a_lesson_edit_does_not_rebuild_the_handbook_but_a_title_edit_does(minim
 
 
 def test_the_handbook_reads_nothing_its_outline_leaves_out() -> None:
-    from builder.check import check_curriculum
-    from builder.course import resolve
-    from builder.formats import pdf
-    from builder.themes import load_theme
+    from builder.formats.pdf import writer as pdf
+    from builder.render.themes import load_theme
+    from builder.resolve.course import resolve
+    from builder.rules.check import check_curriculum
 
     sources, _ = check_curriculum(Path(__file__).resolve().parents[1] / "curriculum")
     assert sources is not None

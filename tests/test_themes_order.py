@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builder.themes import load_theme
+from builder.render.themes import load_theme
 
 
 def test_child_css_follows_parent_css_even_when_its_name_sorts_first(tmp_path: Path) -> None:

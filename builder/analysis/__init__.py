@@ -10,10 +10,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..course import Course
-from ..diagnostics import Diagnostic, Severity
-from .figures import Analysis, Thresholds, analyse
-from .reader import Export, ReportError, read
+from builder.analysis.figures import Analysis, Thresholds, analyse
+from builder.analysis.reader import Export, ReportError, read
+from builder.resolve.course import Course
+from builder.rules.diagnostics import Diagnostic, Severity
 
 __all__ = ["Analysis", "Thresholds", "load_last", "run", "save_last"]
 

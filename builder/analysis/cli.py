@@ -8,9 +8,9 @@ from typing import Any
 
 import click
 
-from . import Thresholds, run, save_last
-from .page import as_html
-from .tables import as_csv, as_text
+from builder.analysis import Thresholds, run, save_last
+from builder.analysis.page import as_html
+from builder.analysis.tables import as_csv, as_text
 
 SUFFIXES = (".html", ".htm", ".csv")
 
@@ -39,7 +39,7 @@ def analyze_command(reports: list[Path], directory: Path, outs: list[Path], thre
     for out in outs:
         if out.suffix.lower() not in SUFFIXES:
             raise click.BadParameter(f"{out}: name the file .html or .csv", param_hint="--out")
-    from ..course import resolve
+    from builder.resolve.course import resolve
 
     sources, diags = load(directory, False)
     if sources is None:

@@ -8,11 +8,11 @@ from collections import Counter
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from ..course import Course, CSet, Item
-from ..diagnostics import Diagnostic, SourceLoc, error, warning
-from . import responses as rs
-from . import stats
-from .reader import Export, Response
+from builder.analysis import responses as rs
+from builder.analysis import stats
+from builder.analysis.reader import Export, Response
+from builder.resolve.course import Course, CSet, Item
+from builder.rules.diagnostics import Diagnostic, SourceLoc, error, warning
 
 
 @dataclass(frozen=True)
@@ -339,7 +339,7 @@ def _signed(x: float) -> str:
 
 def analyse(course: Course, exports: list[Export], th: Thresholds,
             versions: dict[str, str]) -> tuple[Analysis, list[Diagnostic]]:
-    from .quiz import to_items
+    from builder.analysis.quiz import to_items
 
     diags: list[Diagnostic] = []
     converted = []

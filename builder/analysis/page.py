@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from html import escape
 
-from .figures import Analysis, ItemFigure, SetFigure, pct
-from .tables import num
+from builder.analysis.figures import Analysis, ItemFigure, SetFigure, pct
+from builder.analysis.tables import num
 
 CSS = """
 body{font:16px/1.5 system-ui,sans-serif;color:#1a1a1a;background:#fff;max-width:70rem;margin:0 auto;padding:1rem}

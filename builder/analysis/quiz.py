@@ -7,9 +7,9 @@ import html
 import re
 from dataclasses import replace
 
-from ..course import Course, Item
-from ..diagnostics import Diagnostic, warning
-from .reader import Attempt, Export
+from builder.analysis.reader import Attempt, Export
+from builder.resolve.course import Course, Item
+from builder.rules.diagnostics import Diagnostic, warning
 
 TAG = re.compile(r"<[^>]+>")
 

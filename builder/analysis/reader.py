@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import Diagnostic, SourceLoc, error, warning
+from builder.rules.diagnostics import Diagnostic, SourceLoc, error, warning
 
 MAX_BYTES = 64 * 1024 * 1024  # a 64 MB report is ~300 000 attempts; anything larger is not an export
 INTERACTION_COLUMN = re.compile(r"^(Question|Response|Right answer|Result|Latency) (\d+)$")
@@ -175,7 +175,7 @@ def read(path: Path) -> tuple[Export, list[Diagnostic]]:
     if not text.strip():
         raise ReportError([error("report-empty", "the file is empty", SourceLoc(label))])
     if text.lstrip()[:1] in ("[", "{"):
-        from .xapi import parse as parse_statements
+        from builder.analysis.xapi import parse as parse_statements
 
         return parse_statements(text, label)
     table = rows(text, sniff(text.split("\n", 1)[0]), label)

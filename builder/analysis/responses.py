@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..course import Item
+from builder.resolve.course import Item
 
 LETTERS_12 = "abcdefghijklmnopq"  # 1.2 matching sources 10-26 are single letters (lms.js `source`)
 CHOICE_TYPES = ("single_choice", "multiple_choice", "true_false")

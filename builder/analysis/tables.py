@@ -6,7 +6,7 @@ import csv
 import io
 import re
 
-from .figures import Analysis, ItemFigure, SetFigure
+from builder.analysis.figures import Analysis, ItemFigure, SetFigure
 
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"-?\d+(\.\d+)?")

@@ -12,8 +12,8 @@ import re
 import urllib.parse
 from typing import Any
 
-from ..diagnostics import Diagnostic, SourceLoc, error, warning
-from .reader import Attempt, Export, ReportError, Response
+from builder.analysis.reader import Attempt, Export, ReportError, Response
+from builder.rules.diagnostics import Diagnostic, SourceLoc, error, warning
 
 ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
 LANG_PREFIX = re.compile(r"^\{lang=[^}]*\}")

@@ -6,16 +6,16 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .base import Format
+    from builder.formats.base import Format
 
 _MODULES = {
-    "scorm12": ("scorm12", "Scorm12"),
-    "scorm2004": ("scorm2004", "Scorm2004"),
-    "pdf": ("pdf", "Pdf"),
-    "moodle_xml": ("moodle_xml", "MoodleXml"),
+    "scorm12": ("scorm.scorm12", "Scorm12"),
+    "scorm2004": ("scorm.scorm2004", "Scorm2004"),
+    "pdf": ("pdf.writer", "Pdf"),
+    "moodle_xml": ("moodle.question_bank", "MoodleXml"),
     "competency_csv": ("competency_csv", "CompetencyCsv"),
-    "moodle_course": ("moodle_course", "MoodleCourse"),
-    "cmi5": ("cmi5", "Cmi5"),
+    "moodle_course": ("moodle.course_backup", "MoodleCourse"),
+    "cmi5": ("cmi5.writer", "Cmi5"),
     "web": ("web", "Web"),
 }
 # Top-level folders of dist/ (each Format's `folder`, known without importing it): an output folder

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:  # kept out of the import path so `coursepack build` with nothing to do starts fast
-    from ..course import Course
-    from ..diagnostics import Diagnostic
-    from ..output import OutDir
-    from ..themes import Theme
+    from builder.build.output import OutDir
+    from builder.render.themes import Theme
+    from builder.resolve.course import Course
+    from builder.rules.diagnostics import Diagnostic
 
 PAPERS = ("a4", "letter")
 

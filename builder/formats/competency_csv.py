@@ -18,11 +18,11 @@ import io
 import json
 from html import escape
 
-from ..course import Course
-from ..diagnostics import Diagnostic
-from ..output import OutDir
-from ..themes import Theme
-from .base import Format, Job, Options
+from builder.build.output import OutDir
+from builder.formats.base import Format, Job, Options
+from builder.render.themes import Theme
+from builder.resolve.course import Course
+from builder.rules.diagnostics import Diagnostic
 
 # framework_importer::list_required_headers(), as lang/en/tool_lpimportcsv.php spells them.
 HEADER = (

@@ -15,13 +15,13 @@ import zlib
 
 import jinja2
 
-from ..course import Course
-from ..diagnostics import Diagnostic, Severity
-from ..i18n import load_catalogue
-from ..output import OutDir
-from ..themes import Theme
-from ._scorm import PLAYER_DIR, package_files
-from .base import Format, Job, Options
+from builder.build.output import OutDir
+from builder.formats.base import Format, Job, Options
+from builder.formats.scorm.common import PLAYER_DIR, package_files
+from builder.render.i18n import load_catalogue
+from builder.render.themes import Theme
+from builder.resolve.course import Course
+from builder.rules.diagnostics import Diagnostic, Severity
 
 INDEX = "index.html"
 INDEX_CSS = "index.css"

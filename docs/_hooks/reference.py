@@ -1,6 +1,6 @@
 """MkDocs hook: adds the generated field and command references to the site at build time.
 
-Thin on purpose: the page content comes from builder.docgen (typed and tested); this only reads the
+Thin on purpose: the page content comes from builder.tools.docgen (typed and tested); this only reads the
 example curricula and hands the pages to MkDocs, so nothing generated is ever stored in docs/.
 """
 
@@ -13,7 +13,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from ruamel.yaml import YAML
 
-from builder import docgen
+from builder.tools import docgen
 from builder.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from builder.course import CSet, Item
+from builder.resolve.course import CSet, Item
 
 N_LEARNERS = 36
 SEED = 2201

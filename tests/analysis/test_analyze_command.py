@@ -13,9 +13,9 @@ from lxml import html as lxml_html
 
 from builder.analysis import Thresholds, run
 from builder.analysis.tables import neutralise
-from builder.check import check_curriculum
 from builder.cli import main
-from builder.course import Course, resolve
+from builder.resolve.course import Course, resolve
+from builder.rules.check import check_curriculum
 
 from .cohort import Learner, cohort, expected_flags, figures, moodle_report, plan_for
 

@@ -10,8 +10,8 @@ from browser.chromium import fresh_page, launched
 
 from builder.analysis import Thresholds, run
 from builder.analysis.page import as_html
-from builder.check import check_curriculum
-from builder.course import resolve
+from builder.resolve.course import resolve
+from builder.rules.check import check_curriculum
 
 from .cohort import cohort, moodle_report, plan_for
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from builder.analysis import Thresholds, run
-from builder.check import check_curriculum
 from builder.cli import main
-from builder.course import Course, resolve
+from builder.resolve.course import Course, resolve
+from builder.rules.check import check_curriculum
 
 from .cohort import Learner, as_tracks, cohort, expected_flags, figures, plan_for
 

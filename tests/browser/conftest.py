@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Frame, Page
 
-from builder.check import check_curriculum
-from builder.formats._scorm import suspend_bound
-from builder.pipeline import build as build_project
+from builder.build.pipeline import build as build_project
+from builder.formats.scorm.common import suspend_bound
+from builder.rules.check import check_curriculum
 
 from .answering import answer_question, order_of
 from .chromium import fresh_page, launched

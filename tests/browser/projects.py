@@ -11,15 +11,15 @@ import re
 import shutil
 from pathlib import Path
 
-from builder.check import check_curriculum
-from builder.course import Course, resolve
-from builder.diagnostics import Severity
-from builder.formats._scorm import ScormFormat
+from builder.build.output import OutDir
 from builder.formats.base import Job, Options
-from builder.formats.scorm12 import Scorm12
-from builder.formats.scorm2004 import Scorm2004
-from builder.output import OutDir
-from builder.themes import load_theme
+from builder.formats.scorm.common import ScormFormat
+from builder.formats.scorm.scorm12 import Scorm12
+from builder.formats.scorm.scorm2004 import Scorm2004
+from builder.render.themes import load_theme
+from builder.resolve.course import Course, resolve
+from builder.rules.check import check_curriculum
+from builder.rules.diagnostics import Severity
 
 REPO = Path(__file__).resolve().parents[2]
 MINIMAL = REPO / "tests" / "projects" / "minimal"

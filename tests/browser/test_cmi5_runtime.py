@@ -25,10 +25,10 @@ import pytest
 from lxml import etree
 from playwright.sync_api import Page
 
+from builder.build.output import OutDir
 from builder.formats.base import Job, Options
-from builder.formats.cmi5 import Cmi5
-from builder.output import OutDir
-from builder.themes import load_theme
+from builder.formats.cmi5.writer import Cmi5
+from builder.render.themes import load_theme
 
 from .conftest import Sco, _Quiet
 from .projects import MINIMAL, course_of

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from builder.formats._scorm import SUSPEND_MAX_12, suspend_bound
+from builder.build.output import OutDir
 from builder.formats.base import Job, Options
+from builder.formats.scorm.common import SUSPEND_MAX_12, suspend_bound
 from builder.formats.web import Web
-from builder.output import OutDir
-from builder.themes import load_theme
+from builder.render.themes import load_theme
 
 from .conftest import ARTIFACTS, Launch, Sco, Site, resume_data
 from .projects import MINIMAL, build, course_of, near_limit

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from builder.formats._scorm import SUSPEND_MAX_12
+from builder.formats.scorm.common import SUSPEND_MAX_12
 
 from .conftest import ARTIFACTS, Launch, Sco, Site, resume_data
 

@@ -18,8 +18,8 @@ from playwright.sync_api import Page
 
 from builder.cli import main
 from builder.formats.base import Options
-from builder.formats.pdf import prepare
-from builder.themes import THEMES_DIR, load_theme
+from builder.formats.pdf.writer import prepare
+from builder.render.themes import THEMES_DIR, load_theme
 
 from .conftest import ARTIFACTS, _Quiet, run_axe
 from .projects import MINIMAL, course_of

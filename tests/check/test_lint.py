@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.check import check_curriculum
-from builder.diagnostics import Diagnostic
+from builder.rules.check import check_curriculum
+from builder.rules.diagnostics import Diagnostic
 
 CUES = Path(__file__).parent.parent / "projects" / "lint-cues"
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from builder import pipeline
-from builder.check import check_curriculum
-from builder.diagnostics import Diagnostic
-from builder.media import svg_problem
+from builder.build import pipeline
+from builder.rules.check import check_curriculum
+from builder.rules.diagnostics import Diagnostic
+from builder.source.media import svg_problem
 
 PNG = bytes.fromhex(  # a 1×1 transparent PNG
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"

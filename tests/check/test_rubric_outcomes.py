@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builder.check import check_curriculum
-from builder.course import resolve
+from builder.resolve.course import resolve
+from builder.rules.check import check_curriculum
 
 ACCURACY = "        - name: Accuracy\n"
 
@@ -50,7 +50,7 @@ def test_the_course_carries_the_criterion_outcomes(minimal: Path) -> None:
 
 
 def test_the_matrix_counts_a_task_only_for_the_outcomes_its_criteria_rate(minimal: Path) -> None:
-    from builder.matrix import matrix
+    from builder.tools.matrix import matrix
 
     _set(minimal, "TST-1, TST-2", "TST-2")
     sources, _ = check_curriculum(minimal, base=minimal)
@@ -62,7 +62,7 @@ def test_the_matrix_counts_a_task_only_for_the_outcomes_its_criteria_rate(minima
 def test_the_change_log_says_when_criteria_rate_other_outcomes(minimal: Path, tmp_path: Path) -> None:
     import shutil
 
-    from builder.diff import as_markdown, compare
+    from builder.tools.diff import as_markdown, compare
 
     old = tmp_path / "old"
     shutil.copytree(minimal, old)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from builder.build_view import BarProgress, summary
+from builder.build.progress import BarProgress, summary
 from builder.formats.base import Job
 
 FORMATS = "scorm12,moodle_xml,competency_csv"

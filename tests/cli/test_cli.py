@@ -55,7 +55,7 @@ def test_schema_is_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_committed_schema_files_are_current() -> None:
-    from builder.schema import schema_text
+    from builder.source.schema import schema_text
 
     for kind in ("competency-set", "program"):
         committed = (REPO / "schema" / f"{kind}.schema.json").read_text()
@@ -69,7 +69,7 @@ def test_version() -> None:
 
 def test_schema_kinds_offered_by_the_cli_are_the_schemas_that_exist() -> None:
     from builder.cli import SCHEMA_KINDS
-    from builder.schema import SCHEMAS
+    from builder.source.schema import SCHEMAS
 
     assert sorted(SCHEMA_KINDS) == sorted(SCHEMAS)
 

@@ -23,9 +23,9 @@ import pytest
 from browser.chromium import fresh_page, launched
 from playwright.sync_api import Browser, Page
 
-from builder.serve import LiveState, Status
-from builder.serve_build import Outcome, SetEntry
-from builder.serve_pages import Pages
+from builder.preview.pages import Pages
+from builder.preview.server import LiveState, Status
+from builder.preview.site import Outcome, SetEntry
 
 REPO = Path(__file__).resolve().parents[2]
 MINIMAL = REPO / "tests" / "projects" / "minimal"

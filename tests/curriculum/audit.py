@@ -16,9 +16,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.check import check_curriculum
-from builder.course import resolve
-from builder.model import (
+from builder.resolve.course import resolve
+from builder.rules.check import check_curriculum
+from builder.source.model import (
     ITEM_TYPES,
     Bloom,
     CompetencySet,

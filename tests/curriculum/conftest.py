@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.check import Sources, check_curriculum
-from builder.course import Course, resolve
+from builder.resolve.course import Course, resolve
+from builder.rules.check import Sources, check_curriculum
 
 REPO = Path(__file__).resolve().parents[2]
 CURRICULUM = REPO / "curriculum"

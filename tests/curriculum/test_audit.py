@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from builder.check import Sources, check_curriculum
-from builder.course import Course
-from builder.model import ITEM_TYPES, Choice, CompetencySet, GlossaryEntry, MultipleChoice, SingleChoice
+from builder.resolve.course import Course
+from builder.rules.check import Sources, check_curriculum
+from builder.source.model import ITEM_TYPES, Choice, CompetencySet, GlossaryEntry, MultipleChoice, SingleChoice
 
 from . import audit
 

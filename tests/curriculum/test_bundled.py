@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from builder import matrix
-from builder.check import Sources
-from builder.course import Course
-from builder.model import Bloom
+from builder.resolve.course import Course
+from builder.rules.check import Sources
+from builder.source.model import Bloom
+from builder.tools import matrix
 
 from . import audit
 from .conftest import CURRICULUM

@@ -8,11 +8,11 @@ import io
 
 import pytest
 
-from builder import matrix
-from builder.check import Sources
 from builder.cli import main
-from builder.course import Course, CSet
-from builder.model import Bloom
+from builder.resolve.course import Course, CSet
+from builder.rules.check import Sources
+from builder.source.model import Bloom
+from builder.tools import matrix
 
 from .conftest import CURRICULUM
 

@@ -17,8 +17,10 @@ import click
 import pytest
 from ruamel.yaml import YAML
 
-from builder import docgen, formats, model
+from builder import formats
 from builder.cli import cli, main
+from builder.source import model
+from builder.tools import docgen
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import pipeline
+from builder.build import pipeline
 from builder.formats.base import Options
 
 REPO = Path(__file__).resolve().parents[2]

@@ -13,13 +13,14 @@ import pytest
 from browser.projects import MINIMAL, VALIDATE, course_of, real_sets
 from lxml import etree
 
-from builder import formats, pipeline
-from builder.course import Course
-from builder.formats._scorm import plain
+from builder import formats
+from builder.build import pipeline
+from builder.build.output import OutDir
 from builder.formats.base import Job, Options
-from builder.formats.cmi5 import Cmi5, allow_connect
-from builder.output import OutDir
-from builder.themes import load_theme
+from builder.formats.cmi5.writer import Cmi5, allow_connect
+from builder.formats.scorm.common import plain
+from builder.render.themes import load_theme
+from builder.resolve.course import Course
 
 NS = {"c": "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"}
 SAFE = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
@@ -128,9 +129,9 @@ def test_coursepack_build_writes_one_cmi5_zip_per_set(tmp_path: Path) -> None:
 def test_an_asset_may_not_replace_the_course_structure(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # check.py already refuses .xml assets (asset-type); the writer's own guard is the second line
     # of defence, so let one through the first.
-    import builder.media
+    import builder.source.media
 
-    monkeypatch.setattr(builder.media, "MEDIA_TYPES", builder.media.MEDIA_TYPES | {".xml"})
+    monkeypatch.setattr(builder.source.media, "MEDIA_TYPES", builder.source.media.MEDIA_TYPES | {".xml"})
     (minimal / "CMI5.XML").write_text("<x/>")
     f = minimal / "sets" / "tst.yaml"
     f.write_text(f.read_text().replace("glossary:", "assets:\n  - path: CMI5.XML\n    alt: Clash\nglossary:"))

@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from builder.check import check_curriculum
-from builder.course import Course, resolve
 from builder.formats.competency_csv import HEADER, framework_csv
-from builder.formats.moodle_xml import category_path, problems, question_bank
+from builder.formats.moodle.question_bank import category_path, problems, question_bank
+from builder.resolve.course import Course, resolve
+from builder.rules.check import check_curriculum
 
 REPO = Path(__file__).resolve().parents[2]
 SAFE = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)

@@ -22,13 +22,13 @@ from pdf_structure import structure
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
-from builder import pipeline
-from builder.check import check_curriculum
-from builder.course import Course, resolve
-from builder.formats import pdf
+from builder.build import pipeline
+from builder.build.output import OutDir
 from builder.formats.base import Job, Options
-from builder.output import OutDir
-from builder.themes import load_theme
+from builder.formats.pdf import writer as pdf
+from builder.render.themes import load_theme
+from builder.resolve.course import Course, resolve
+from builder.rules.check import check_curriculum
 
 REPO = Path(__file__).resolve().parents[2]
 MINIMAL = REPO / "tests" / "projects" / "minimal"
@@ -551,7 +551,7 @@ def test_policy_refuses(url: str) -> None:
 
 
 def test_policy_allows_theme_files_and_declared_assets(tmp_path: Path) -> None:
-    from builder.course import Asset
+    from builder.resolve.course import Asset
 
     picture = tmp_path / "images" / "a b.png"
     picture.parent.mkdir()

@@ -22,9 +22,9 @@ from pdf_structure import heading_levels
 from PIL import Image
 from pypdf import PdfReader
 
-from builder.check import check_curriculum
-from builder.course import Course, resolve
-from builder.formats import _pdf_view as view
+from builder.formats.pdf import view
+from builder.resolve.course import Course, resolve
+from builder.rules.check import check_curriculum
 
 REPO = Path(__file__).resolve().parents[2]
 MM = 72 / 25.4

@@ -15,11 +15,11 @@ import pytest
 from browser.projects import FORMATS, MINIMAL, REPO, VALIDATE, build, course_of, real_sets
 from lxml import etree
 
-from builder import pipeline
-from builder.check import check_curriculum
-from builder.formats._scorm import FILL_IN_MAX, SUSPEND_MAX_12, content, package_files, script_json, suspend_bound
-from builder.i18n import load_catalogue
-from builder.themes import load_theme
+from builder.build import pipeline
+from builder.formats.scorm.common import FILL_IN_MAX, SUSPEND_MAX_12, content, package_files, script_json, suspend_bound
+from builder.render.i18n import load_catalogue
+from builder.render.themes import load_theme
+from builder.rules.check import check_curriculum
 
 SAFE = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 CP12 = "{http://www.imsproject.org/xsd/imscp_rootv1p1p2}"

@@ -10,14 +10,14 @@ from pathlib import Path
 import lxml.html
 from PIL import Image
 
-from builder.check import check_curriculum
-from builder.course import Course, resolve
+from builder.build.output import OutDir
+from builder.build.pipeline import build
 from builder.formats import get
 from builder.formats.base import Job, Options
 from builder.formats.web import Web
-from builder.output import OutDir
-from builder.pipeline import build
-from builder.themes import load_theme
+from builder.render.themes import load_theme
+from builder.resolve.course import Course, resolve
+from builder.rules.check import check_curriculum
 
 REPO = Path(__file__).resolve().parents[2]
 

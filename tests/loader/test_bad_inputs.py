@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.check import check_curriculum
-from builder.diagnostics import Diagnostic
+from builder.rules.check import check_curriculum
+from builder.rules.diagnostics import Diagnostic
 
 BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 10) + "]\n" for i in range(8)

@@ -15,10 +15,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from builder.check import check_curriculum
-from builder.load import load_text
-from builder.model import CompetencySet
-from builder.validate import validate
+from builder.rules.check import check_curriculum
+from builder.source.load import load_text
+from builder.source.model import CompetencySet
+from builder.source.validate import validate
 
 PROJECTS = Path(__file__).resolve().parents[1] / "projects"
 
@@ -216,7 +216,7 @@ def hostile_values(draw: st.DrawFn) -> str:
 @settings(COMMON, max_examples=40)
 @given(hostile_values())
 def test_what_check_accepts_build_writes(set_text: str) -> None:
-    from builder import pipeline
+    from builder.build import pipeline
 
     work = Path(tempfile.mkdtemp(prefix="cp-fuzz-build-"))
     try:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from builder.load import load_text
+from builder.source.load import load_text
 
 
 def test_yaml_12_keeps_strings_and_numbers_as_written() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from builder.course import CSet
+from builder.resolve.course import CSet
 
 
 def percent(got: int, total: int) -> float:

@@ -21,8 +21,8 @@ from analysis.cohort import Answer, Learner, as_tracks, cohort, expected_flags, 
 from playwright.sync_api import Browser
 
 from builder.analysis import Thresholds, run
-from builder.check import check_curriculum
-from builder.course import Course, resolve
+from builder.resolve.course import Course, resolve
+from builder.rules.check import check_curriculum
 
 from .conftest import Built
 from .learner import learner_in

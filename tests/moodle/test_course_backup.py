@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from builder.check import check_curriculum
-from builder.course import resolve
-from builder.formats._scorm import mastery_percent
-from builder.formats.moodle_course import ordered_sets
+from builder.formats.moodle.course_backup import ordered_sets
+from builder.formats.scorm.common import mastery_percent
+from builder.resolve.course import resolve
+from builder.rules.check import check_curriculum
 
 from .expectations import edges
 from .learner import learner_in

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from browser.projects import course_of
 
-from builder.course import Course, Item
+from builder.resolve.course import Course, Item
 
 from .conftest import Built
 from .site import REPO, Moodle

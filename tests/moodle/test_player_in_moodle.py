@@ -18,7 +18,7 @@ from browser.projects import course_of
 from browser.test_scorm_runtime import TYPES, expected, matches
 from playwright.sync_api import Browser
 
-from builder.course import CSet
+from builder.resolve.course import CSet
 
 from .conftest import Built
 from .expectations import Script, edges, outcome_results

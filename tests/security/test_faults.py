@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from builder import formats, pipeline
+from builder import formats
+from builder.build import pipeline
 
 FAST = ["moodle_xml", "competency_csv", "scorm12"]
 
@@ -51,7 +52,7 @@ def test_a_failing_writer_of_any_format_leaves_dist_as_it_was(
     assert _leftovers(tmp_path) == []
 
 
-@pytest.mark.parametrize("stage", ["builder.check.check_curriculum", "builder.course.resolve"])
+@pytest.mark.parametrize("stage", ["builder.rules.check.check_curriculum", "builder.resolve.course.resolve"])
 def test_a_failing_stage_leaves_dist_as_it_was(
     minimal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stage: str
 ) -> None:

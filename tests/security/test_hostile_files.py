@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from builder import pipeline
-from builder.check import check_curriculum
-from builder.media import svg_problem
-from builder.safe_io import UnsafeFile, read_confined
+from builder.build import pipeline
+from builder.rules.check import check_curriculum
+from builder.source.media import svg_problem
+from builder.source.safe_io import UnsafeFile, read_confined
 
 SECRET = "root:x:0:0:TOP-SECRET-7d1f"
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from builder import pipeline
-from builder.check import check_curriculum
-from builder.course import Course, resolve
+from builder.build import pipeline
 from builder.formats.base import Job, Options
-from builder.themes import THEMES_DIR, Theme, load_theme
+from builder.render.themes import THEMES_DIR, Theme, load_theme
+from builder.resolve.course import Course, resolve
+from builder.rules.check import check_curriculum
 
 SECRET = "TOP-SECRET-7d1f"
 PROJECTS = Path(__file__).resolve().parents[1] / "projects"

@@ -8,8 +8,8 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from builder.media import svg_problem
-from builder.themes import load_theme
+from builder.render.themes import load_theme
+from builder.source.media import svg_problem
 
 BUILDER = Path(__file__).resolve().parents[2] / "builder"
 XML_CALLS = {"fromstring", "parse", "XML", "iterparse"}

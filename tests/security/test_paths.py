@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.check import asset_problem, check_curriculum
+from builder.rules.check import asset_problem, check_curriculum
 
 
 @pytest.mark.parametrize(

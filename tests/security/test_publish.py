@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from builder import formats, pipeline, publish
+from builder import formats
+from builder.build import pipeline, publish
 from builder.cli import main
-from builder.diagnostics import SourceLoc, error
+from builder.rules.diagnostics import SourceLoc, error
 
 FAST = ["scorm12", "moodle_xml"]
 
@@ -60,7 +61,7 @@ def test_a_failing_set_build_never_touches_the_live_output(
 
 
 def test_the_staging_copy_shares_no_inode_with_the_live_output(minimal: Path, tmp_path: Path) -> None:
-    from builder.output import Staging
+    from builder.build.output import Staging
 
     dist = tmp_path / "o"
     assert _build(minimal, dist).ok

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.serve import App
-from builder.serve_http import MAX_THREADS, Server, allowed_hosts, make_server
+from builder.preview.http import MAX_THREADS, Server, allowed_hosts, make_server
+from builder.preview.server import App
 
 
 def test_the_allow_list_follows_the_listening_address() -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from builder import pipeline
-from builder.check import check_curriculum
-from builder.limits import SET_LIMITS
+from builder.build import pipeline
+from builder.rules.check import check_curriculum
+from builder.rules.limits import SET_LIMITS
 
 
 def _edit(root: Path, old: str, new: str) -> None:

@@ -1,0 +1,326 @@
+"""build(): load → check → resolve → write each (set, format) job → publish atomically.
+
+Jobs whose inputs hash the same as a cached run are restored from the cache; the rest run
+in a process pool (PDF rendering dominates and is CPU-bound). Nothing reaches dist/ unless
+every job succeeded.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+import traceback
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from builder import formats
+from builder.build import fingerprint, publish
+from builder.build.cache import Cache, job_key
+from builder.build.fingerprint import code_digest
+from builder.build.output import OutDir, Staging
+from builder.formats.base import Job, Options
+from builder.rules.diagnostics import Diagnostic, Severity, SourceLoc, error
+
+if TYPE_CHECKING:
+    from builder.render.themes import Theme
+    from builder.resolve.course import Course
+
+# Rough relative cost, so the pool starts the long jobs first.
+_COST = {"pdf": 10, "scorm12": 2, "scorm2004": 2}
+
+
+class Progress(Protocol):
+    """What a build tells its caller as it goes (the CLI draws bars or prints lines from it)."""
+
+    def planned(self, jobs: list[Job]) -> None: ...
+
+    def finished(self, job: Job, status: str, seconds: float) -> None:
+        """status is "cached" or "built"; seconds is the job's own work time."""
+
+
+JobOutcome = tuple[list[str], list[Diagnostic], float]
+
+
+@dataclass
+class BuildResult:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    jobs: list[Job] = field(default_factory=list)
+    rebuilt: list[Job] = field(default_factory=list)
+    seconds: dict[Job, float] = field(default_factory=dict)  # work time of each rebuilt job
+    timings: dict[str, float] = field(default_factory=dict)
+    published: bool = False
+    up_to_date: bool = False  # nothing changed since the last build: dist/ left as it was
+    swept: list[str] = field(default_factory=list)  # leftovers of interrupted builds cleaned up first
+
+    @property
+    def ok(self) -> bool:
+        return self.published
+
+
+def plan(course: Course, format_names: list[str], set_codes: list[str] | None) -> list[Job]:
+    jobs: list[Job] = []
+    for name in format_names:
+        for job in formats.get(name).jobs(course):
+            if set_codes and (job.set_code is None or job.set_code not in set_codes):
+                continue
+            jobs.append(job)
+    return jobs
+
+
+def run_job(course: Course, job: Job, theme: Theme, folder: Path, options: Options) -> JobOutcome:
+    """One job into its format's staging folder; runs in a worker process."""
+    start = time.perf_counter()
+    fmt = formats.get(job.format)
+    out = OutDir(folder)
+    try:
+        diags = fmt.write(fmt.inputs(course, job), job, theme, out, options)
+    except Exception as exc:
+        failure = template_failure(exc, course.loc(job.set_code or "program"))
+        if failure is None:
+            raise
+        diags = [failure]
+    return list(out.written), diags, time.perf_counter() - start
+
+
+def template_failure(exc: BaseException, fallback: SourceLoc) -> Diagnostic | None:
+    """A theme template that failed at render time (sandbox refusal, missing or unsafe template,
+    undefined name) as a diagnostic at the template's line; None for any other exception."""
+    import jinja2
+
+    from builder.render.themes import display
+    from builder.source.safe_io import UnsafeFile
+
+    if not isinstance(exc, (jinja2.TemplateError, UnsafeFile)):
+        return None
+    where = fallback
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        where = SourceLoc(display(Path(exc.filename)), exc.lineno or 1, 1)
+    else:
+        frames = traceback.extract_tb(exc.__traceback__)
+        in_template = [f for f in frames if f.filename.endswith(".html") and os.path.isfile(f.filename)]
+        if in_template:
+            where = SourceLoc(display(Path(in_template[-1].filename)), in_template[-1].lineno or 1, 1)
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        message = f"the theme template did something the sandbox forbids: {exc}"
+    elif isinstance(exc, jinja2.TemplateNotFound):
+        message = f"the theme template asks for a template that cannot be loaded: {exc.message or exc.name}"
+    else:
+        message = f"the theme template failed: {exc}"
+    return error("theme-template", message, where, "templates may only use the values the writer passes in")
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def build(
+    root: Path,
+    dist: Path,
+    format_names: list[str],
+    set_codes: list[str] | None = None,
+    options: Options | None = None,
+    theme_name: str | None = None,
+    strict: bool = False,
+    force: bool = False,
+    workers: int | None = None,
+    cache_dir: Path | None = None,
+    progress: Progress | None = None,
+    lock_wait: float = publish.LOCK_WAIT_S,
+    on_wait: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Raises publish.OutputRefused (nothing touched) when `dist` is not a folder a build may replace,
+    publish.OutputBusy when another build keeps it locked for longer than `lock_wait` seconds."""
+    publish.refuse_unless_ours(dist, root, set(formats.FOLDERS))
+    target = dist.resolve()  # what Staging swaps: a symlinked output folder is replaced where it points
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with publish.locked(target, lock_wait, on_wait):
+        swept = publish.sweep(target)
+        result = _build(root, dist, format_names, set_codes, options, theme_name, strict, force, workers,
+                        cache_dir, progress)
+        result.swept = swept
+        return result
+
+
+def _build(
+    root: Path,
+    dist: Path,
+    format_names: list[str],
+    set_codes: list[str] | None,
+    options: Options | None,
+    theme_name: str | None,
+    strict: bool,
+    force: bool,
+    workers: int | None,
+    cache_dir: Path | None,
+    progress: Progress | None,
+) -> BuildResult:
+    options = options or Options()
+    result = BuildResult()
+    clock = time.perf_counter()
+    cache_root = cache_dir or (dist.absolute().parent / ".cache" / "coursepack")
+    settings = {
+        "formats": format_names,
+        "sets": sorted(set_codes or []),
+        "paper": options.paper,
+        "theme": theme_name,
+        "strict": strict,
+    }
+    sources_hash = fingerprint.sources_digest(root, settings, code_digest())
+    record = None if force else fingerprint.read(cache_root)
+    if record is not None and fingerprint.unchanged(record, sources_hash, dist):
+        result.diagnostics = list(record.diagnostics)
+        result.written = [rel for rel, _ in record.outputs]
+        result.published = result.up_to_date = True
+        result.timings["fingerprint"] = time.perf_counter() - clock
+        return result
+    fingerprint.forget(cache_root)  # from here on dist/ may change: the old record no longer holds
+    # Imported only now: a build with nothing to do never pays for pydantic, markdown and Jinja2.
+    from builder.render.themes import ThemeError, load_theme
+    from builder.resolve.course import resolve
+    from builder.rules.check import check_curriculum
+
+    sources, diags = check_curriculum(root)
+    result.timings["load+validate+check"] = time.perf_counter() - clock
+    result.diagnostics += diags
+    if sources is None or any(d.severity is Severity.ERROR or strict for d in diags):
+        return result
+    clock = time.perf_counter()
+    course = resolve(sources)
+    result.timings["resolve"] = time.perf_counter() - clock
+    known = {s.code for s in course.sets}
+    for code in set_codes or []:
+        if code not in known:
+            result.diagnostics.append(
+                error(
+                    "unknown-set",
+                    f"--set {code}: no such set",
+                    SourceLoc(str(root), 1, 1),
+                    f"sets are {', '.join(sorted(known))}",
+                )
+            )
+    if any(d.severity is Severity.ERROR for d in result.diagnostics):
+        return result
+    try:
+        theme = load_theme(theme_name or course.program.theme)
+    except ThemeError as exc:
+        result.diagnostics.append(exc.diagnostic(sources.program_doc.loc(("theme",))))
+        return result
+    result.jobs = plan(course, format_names, set_codes)
+    if progress:
+        progress.planned(result.jobs)
+    cache = Cache(cache_root)
+    cache.sweep()
+    staging = Staging(dist)
+    try:
+        rebuilt_formats = [] if set_codes else [formats.get(n) for n in format_names]
+
+        def redone(rel: str) -> bool:
+            folder, _, inner = rel.partition("/")
+            return any(f.folder == folder and f.owns(inner) for f in rebuilt_formats)
+
+        staging.seed_from_dist(redone)
+        clock = time.perf_counter()
+        theme_files = theme.files()
+        theme_hash = fingerprint.files_digest(theme_files)
+        todo: list[tuple[Job, str]] = []
+        for job in result.jobs:
+            fmt = formats.get(job.format)
+            key = job_key(fmt.inputs(course, job), job, fmt, theme_hash, options)
+            cached = None if force else cache.get(key)
+            if cached is not None:
+                files, job_diags = cached
+                cache.restore(key, files, staging.root / fmt.folder)
+                result.written += [f"{fmt.folder}/{rel}" for rel in files]
+                result.diagnostics += job_diags
+                if progress:
+                    progress.finished(job, "cached", 0.0)
+            else:
+                todo.append((job, key))
+        result.timings["cache lookup"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        outcomes = _run(course, todo, theme, staging.root, options, workers or default_workers(), progress)
+        result.timings["write"] = time.perf_counter() - clock
+        for (job, key), (written, job_diags, seconds) in zip(todo, outcomes, strict=True):
+            result.seconds[job] = seconds
+            fmt = formats.get(job.format)
+            result.diagnostics += job_diags
+            result.written += [f"{fmt.folder}/{rel}" for rel in written]
+            result.rebuilt.append(job)
+            if not any(d.severity is Severity.ERROR for d in job_diags):
+                cache.put(key, written, job_diags, staging.root / fmt.folder)
+        # --strict asks once, before publishing, of every stage's warnings: the writers' too
+        if any(d.severity is Severity.ERROR or strict for d in result.diagnostics):
+            staging.discard()
+            return result
+        clock = time.perf_counter()
+        staging.publish()
+        result.timings["publish"] = time.perf_counter() - clock
+        result.published = True
+        fingerprint.write(
+            cache_root,
+            fingerprint.BuildRecord(
+                sources_hash,
+                str(dist.absolute()),
+                tuple(str(f) for f in theme_files),
+                theme_hash,
+                fingerprint.dist_listing(dist),
+                tuple(result.diagnostics),
+            ),
+        )
+    except BaseException:
+        staging.discard()
+        raise
+    return result
+
+
+def _run(
+    course: Course,
+    todo: list[tuple[Job, str]],
+    theme: Theme,
+    staging: Path,
+    options: Options,
+    workers: int,
+    progress: Progress | None,
+) -> list[JobOutcome]:
+    def folder(job: Job) -> Path:
+        return staging / formats.get(job.format).folder
+
+    def done(job: Job, outcome: JobOutcome) -> JobOutcome:
+        if progress:
+            progress.finished(job, "built", outcome[2])
+        return outcome
+
+    if workers <= 1 or len(todo) <= 1:
+        return [done(job, run_job(course, job, theme, folder(job), options)) for job, _ in todo]
+    order = sorted(range(len(todo)), key=lambda i: -_COST.get(todo[i][0].format, 1))
+    results: dict[Future[JobOutcome], int] = {}
+    pool_size = min(workers, len(todo))
+    with ProcessPoolExecutor(max_workers=pool_size, initializer=die_with, initargs=(os.getpid(),)) as pool:
+        for i in order:
+            job = todo[i][0]
+            results[pool.submit(run_job, course, job, theme, folder(job), options)] = i
+        finished: dict[int, JobOutcome] = {}
+        for future in as_completed(results):
+            i = results[future]
+            finished[i] = done(todo[i][0], future.result())
+        return [finished[i] for i in range(len(todo))]
+
+
+def die_with(parent: int) -> None:
+    """Pool initializer: a worker exits when its build process dies, even by kill -9 (it would
+    otherwise wait on the job queue, or render on, for nobody). Linux only: prctl(PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the parent's normal shutdown still ends workers
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+

@@ -1,0 +1,300 @@
+"""PDF study guides (one per set) and the program handbook, from theme templates through WeasyPrint.
+
+The writer builds one HTML document per job from the frozen Course, checks every image it would
+embed against the fetch policy (so all bad images are reported at once, at their source), then
+renders with a fetcher that refuses anything else. Output is byte-identical for the same input:
+no build time (dates come from the curriculum version) and a content-derived PDF identifier.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any
+from urllib.parse import urljoin
+
+import jinja2
+from markupsafe import Markup
+from weasyprint import HTML  # type: ignore[import-untyped]
+
+from builder import __version__
+from builder.build.output import OutDir
+from builder.formats.base import Format, Job, Options
+from builder.formats.pdf import view
+from builder.formats.pdf.sandbox import VIRTUAL_ROOT, GuardedFetcher, Policy, Refused, fill_alts, images
+from builder.render.i18n import Catalogue, CatalogueError, load_catalogue
+from builder.render.themes import Theme
+from builder.resolve.course import Course, CSet
+from builder.rules.diagnostics import Diagnostic, SourceLoc, error, warning
+from builder.source.model import Bloom
+
+PAPER_CSS = {"a4": "A4", "letter": "letter"}
+# Tagged PDF with the PDF/UA-1 identification (WeasyPrint 70 also turns on pdf_tags for it).
+RENDER_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "pdf_identifier": True}
+
+
+def open_outline(document: Any, pdf: Any) -> None:
+    """WeasyPrint finisher: a reader opens the file with the bookmarks panel showing."""
+    pdf.catalog["PageMode"] = "/UseOutlines"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One job's HTML and everything needed to render it and to explain failures."""
+
+    name: str  # file name under pdf/
+    html: str
+    policy: Policy
+    diagnostics: tuple[Diagnostic, ...]
+    where: tuple[tuple[str, SourceLoc], ...]  # resolved image URL → where it was written
+    loc: SourceLoc  # fallback location: the set file or program.yaml
+
+
+class Pdf(Format):
+    name = "pdf"
+    folder = "pdf"
+    version = "1"
+
+    def option_key(self, options: Options) -> list[str]:
+        return [options.paper]
+
+    def jobs(self, course: Course) -> list[Job]:
+        return [Job(self.name, s.code) for s in course.sets] + [Job(self.name, None)]
+
+    def inputs(self, course: Course, job: Job) -> Course:
+        # The handbook summarises sets (outcomes, lesson titles, rubrics) and never prints a lesson's
+        # text or a question: a lesson edit must not re-render it.
+        return course if job.set_code else course.outline()
+
+    def write(self, course: Course, job: Job, theme: Theme, out: OutDir, options: Options) -> list[Diagnostic]:
+        try:
+            prepared = prepare(course, job.set_code, theme, options)
+        except CatalogueError as exc:
+            return [error("pdf-strings", str(exc), course.loc("program"), "add strings/<language>.yaml to the theme")]
+        diags = list(prepared.diagnostics)
+        if any(d.severity.value == "error" for d in diags):
+            return diags
+        try:
+            data, logged = render(prepared)
+        except Refused as exc:
+            loc = dict(prepared.where).get(exc.url, prepared.loc)
+            return [*diags, error("pdf-fetch-refused", f"PDF renderer refused {exc.url}: {exc.reason}", loc)]
+        diags += [warning("pdf-render", f"WeasyPrint: {message}", prepared.loc) for message in logged]
+        out.write_bytes(prepared.name, data)
+        return diags
+
+
+def prepare(course: Course, set_code: str | None, theme: Theme, options: Options) -> Prepared:
+    """HTML for a set's guide (set_code) or the handbook (None), with its image problems."""
+    cset = course.set(set_code) if set_code else None
+    assets = cset.assets if cset else tuple(a for s in course.sets for a in s.assets)
+    policy = Policy.of(theme.chain, assets)
+    catalogue = load_catalogue(theme, course.program.language)
+    env = _environment(theme, catalogue, policy)
+    diags, where = _check_images(course, cset, policy)
+    context = _common(course, theme, catalogue, options)
+    if cset:
+        meta = _guide_meta(course, cset, catalogue)
+        html = env.get_template("guide.html").render(**context, meta=meta, guide=view.guide(cset), set=cset)
+        name, loc = f"{cset.code}.pdf", course.loc(cset.code)
+    else:
+        meta = _handbook_meta(course, catalogue)
+        html = env.get_template("handbook.html").render(**context, meta=meta, rules=view.rules(course))
+        name, loc = "handbook.pdf", course.loc("program")
+    return Prepared(name, view.smarten(html), policy, tuple(diags), tuple(where.items()), loc)
+
+
+def render(prepared: Prepared) -> tuple[bytes, list[str]]:
+    """The PDF bytes and WeasyPrint's own warnings; raises Refused when the HTML asks for a forbidden URL."""
+    handler = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        document = HTML(string=prepared.html, base_url=VIRTUAL_ROOT, url_fetcher=GuardedFetcher(prepared.policy))
+        data: bytes = document.write_pdf(finisher=open_outline, **RENDER_OPTIONS)
+    finally:
+        logger.removeHandler(handler)
+    return data, handler.messages
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+# ---------------------------------------------------------------- images
+
+
+def _html_parts(value: Any) -> Iterator[str]:
+    """Every `*_html` string inside a Course object (items keep HTML in options and feedback)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        for f in fields(value):
+            inner = getattr(value, f.name)
+            if f.name.endswith("_html") and isinstance(inner, str):
+                yield inner
+            elif isinstance(inner, tuple) or is_dataclass(inner):
+                yield from _html_parts(inner)
+    elif isinstance(value, tuple):
+        for inner in value:
+            yield from _html_parts(inner)
+
+
+def _fragments(course: Course, cset: CSet | None) -> Iterator[tuple[str, str]]:
+    """(location key, HTML) for every piece of content the document prints."""
+    p = course.program
+    yield "program.description", p.description_html
+    yield "program.notice", p.notice_html
+    for r in p.routes:
+        yield f"program.route.{r.id}", r.description_html
+    for s in [cset] if cset else course.sets:
+        yield f"{s.code}.summary", s.summary_html
+        for task in s.portfolio:
+            yield task.id, task.task_html
+        if cset:
+            for lesson in s.lessons:
+                yield lesson.id, lesson.body_html
+            for item in s.items:
+                for part in _html_parts(item):
+                    yield item.id, part
+
+
+def _check_images(course: Course, cset: CSet | None, policy: Policy) -> tuple[list[Diagnostic], dict[str, SourceLoc]]:
+    diags: list[Diagnostic] = []
+    where: dict[str, SourceLoc] = {}
+    fallback = cset.code if cset else "program"
+    for key, fragment in _fragments(course, cset):
+        for img in images(fragment):
+            loc = course.loc(key, fallback)
+            where.setdefault(urljoin(VIRTUAL_ROOT, img.src), loc)
+            reason = policy.problem(img.src)
+            if reason:
+                hint = "list the image under the set's assets: (path and alt) and refer to it by that path"
+                diags.append(error("pdf-image-refused", f"image {img.src!r} cannot go into a PDF: {reason}", loc, hint))
+            elif not img.alt and not policy.alt_for(img.src):
+                message = f"image {img.src!r} has no text alternative"
+                diags.append(warning("image-no-alt", message, loc, "write ![what it shows](path)"))
+    return diags, where
+
+
+# ---------------------------------------------------------------- templates
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal that is also safe inside <style> (no quote, backslash or '<' survives)."""
+    return '"' + "".join(c if c.isalnum() or c in " .,:;!?()'-_·" else f"\\{ord(c):x} " for c in text) + '"'
+
+
+def css_content(template: str, **counters: str) -> str:
+    """A catalogue string with {name} placeholders as a CSS `content` value, e.g. "Page " counter(page)."""
+    out: list[str] = []
+    rest = template
+    while rest:
+        start = rest.find("{")
+        end = rest.find("}", start)
+        if start < 0 or end < 0:
+            out.append(css_string(rest))
+            break
+        if start:
+            out.append(css_string(rest[:start]))
+        out.append(counters[rest[start + 1 : end]])
+        rest = rest[end + 1 :]
+    return " ".join(out) or '""'
+
+
+def _page_css(catalogue: Catalogue, options: Options, running: str) -> Markup:
+    page_of = css_content(catalogue.get("pdf.page_of"), page="counter(page)", pages="counter(pages)")
+    ref = css_content(catalogue.get("pdf.page_ref"), page="target-counter(attr(href), page)")
+    rules = [
+        f"@page {{ size: {PAPER_CSS.get(options.paper, 'A4')}; }}",
+        f"@page {{ @top-left {{ content: {css_string(running)}; }} @bottom-center {{ content: {page_of}; }} }}",
+        f"a.pageref::after {{ content: {ref}; }}",
+    ]
+    return Markup("\n".join(rules))
+
+
+def _common(course: Course, theme: Theme, catalogue: Catalogue, options: Options) -> dict[str, Any]:
+    css = [path.as_uri() for name, path in theme.static_files("pdf").items() if name.endswith(".css")]
+    return {
+        "program": course.program,
+        "course": course,
+        "stylesheets": css,
+        "paper": options.paper,
+        "generator": f"coursepack {__version__}",
+        "blooms": {b: catalogue.get(f"pdf.bloom.{b.value}") for b in Bloom},
+        "page_css": lambda running: _page_css(catalogue, options, running),
+        "to_complete": view.to_complete(course),
+        "locale": view.locale(course.program.language),
+        "portfolio_rule": next((r.pass_rule_html for r in course.program.routes if r.id == "portfolio"), ""),
+    }
+
+
+@dataclass(frozen=True)
+class Meta:
+    """Document metadata; WeasyPrint reads it from <title> and <meta> (dates from dcterms.*)."""
+
+    title: str
+    subject: str
+    keywords: tuple[str, ...]
+    created: dt.date
+    modified: dt.date
+    running: str  # running head on every page after the title pages
+
+
+def _guide_meta(course: Course, cset: CSet, catalogue: Catalogue) -> Meta:
+    p = course.program
+    return Meta(
+        title=catalogue.get("pdf.guide.doc_title", code=cset.code, title=cset.title),
+        subject=catalogue.get("pdf.guide.subject", title=cset.title, program=p.title),
+        keywords=(*cset.keywords, p.short_title, cset.code),
+        created=cset.released,
+        modified=cset.released,
+        running=f"{cset.code} · {cset.title}",
+    )
+
+
+def _handbook_meta(course: Course, catalogue: Catalogue) -> Meta:
+    p = course.program
+    return Meta(
+        title=catalogue.get("pdf.handbook.doc_title", program=p.title),
+        subject=catalogue.get("pdf.handbook.subject", program=p.title),
+        keywords=(p.short_title, *(s.title for s in course.sets)),
+        created=p.released,
+        modified=max([p.released, *(s.released for s in course.sets)]),
+        running=catalogue.get("pdf.handbook.running", program=p.short_title),
+    )
+
+
+def _environment(theme: Theme, catalogue: Catalogue, policy: Policy) -> jinja2.Environment:
+    env = theme.environment("pdf")
+
+    def tx(key: str, **values: Any) -> Markup:
+        """A catalogue string with its values escaped unless they are already markup."""
+        return Markup.escape(catalogue.get(key)).format(**values)
+
+    def content(fragment: str) -> Markup:
+        # The Course's HTML is sanitised once at resolve time; here only missing alt text is filled in.
+        return Markup(fill_alts(fragment, policy))
+
+    def tn(key: str, n: int, **values: Any) -> Markup:
+        """A count in words: `<key>.one` for 1, `<key>.other` otherwise (enough for en and es)."""
+        return tx(f"{key}.{'one' if n == 1 else 'other'}", n=n, **values)
+
+    env.globals.update(
+        t=catalogue.get,
+        tx=tx,
+        tn=tn,
+        date=catalogue.date,
+        number=catalogue.number,
+        letters=view.LETTERS,
+    )
+    env.filters["content"] = content
+    env.filters["pct"] = lambda value: catalogue.number(value * 100)
+    env.filters["keep_together"] = view.keep_together
+    env.filters["lift_headings"] = view.lift_headings
+    return env

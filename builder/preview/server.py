@@ -1,0 +1,217 @@
+"""`coursepack serve`: a local preview of every set's player inside a SCORM 1.2 LMS simulator, with live reload.
+
+Three threads: the HTTP server (one more per request), the file watcher that rebuilds into a fresh
+temp folder, and the main thread that waits for Ctrl-C. They share only a `LiveState`, whose
+status changes wake the pages' Server-Sent Event streams.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from builder.preview.site import Outcome, PdfGuides, Site, build_site
+from builder.render.themes import THEMES_DIR
+from builder.rules.diagnostics import Diagnostic, Severity
+
+REPO = THEMES_DIR.parent
+SCORM_AGAIN = Path("node_modules") / "scorm-again" / "dist" / "scorm12.min.js"
+SCORM_AGAIN_FIX = "run `make build` (or `npm install`) in the coursepack folder to install scorm-again"
+# How long a watcher waits for more changes before rebuilding (an editor's save may touch several files).
+DEBOUNCE_MS = 300
+KEEP_BUILDS = 2  # the current build and the one before, for requests still reading it
+
+
+def find_scorm_again(start: Path | None = None) -> Path | None:
+    """scorm-again's SCORM 1.2 browser bundle (it defines window.Scorm12API), in the working folder or the repo."""
+    for base in (start or Path.cwd(), REPO):
+        candidate = base / SCORM_AGAIN
+        if candidate.is_file():
+            return candidate.resolve()
+    return None
+
+
+@dataclass(frozen=True)
+class Status:
+    version: str  # changes with every rebuild; a page built from another version reloads
+    ok: bool
+    diagnostics: tuple[Diagnostic, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "ok": self.ok,
+            "diagnostics": [
+                {
+                    "severity": d.severity.value,
+                    "code": d.code,
+                    "where": str(d.loc),
+                    "message": d.message,
+                    "hint": d.hint or "",
+                }
+                for d in sorted(dict.fromkeys(self.diagnostics), key=Diagnostic.sort_key)
+                if d.severity is Severity.ERROR or not self.ok
+            ],
+        }
+
+
+class LiveState:
+    """The latest status and the last good site; waiters are woken on every change."""
+
+    def __init__(self, boot: str):
+        self._boot = boot
+        self._count = 0
+        self._cond = threading.Condition()
+        self._status = Status(f"{boot}-0", False, ())
+        self._site: Site | None = None
+        self._closed = False
+
+    def publish(self, outcome: Outcome) -> Status:
+        with self._cond:
+            self._count += 1
+            self._status = Status(f"{self._boot}-{self._count}", outcome.site is not None, outcome.diagnostics)
+            if outcome.site is not None:
+                self._site = outcome.site
+            self._cond.notify_all()
+            return self._status
+
+    def current(self) -> tuple[Status, Site | None]:
+        with self._cond:
+            return self._status, self._site
+
+    def wait(self, seen: str | None, timeout: float) -> Status | None:
+        """The status once its version differs from `seen` (at once if it already does); None when closed."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._closed or self._status.version != seen, timeout)
+            return None if self._closed else self._status
+
+    @property
+    def closed(self) -> bool:
+        with self._cond:
+            return self._closed
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+
+
+@dataclass
+class App:
+    """Everything a request handler may read."""
+
+    root: Path
+    theme_name: str | None
+    work: Path
+    host: str
+    port: int
+    scorm_again: Path | None
+    echo: Callable[[str], None]
+    state: LiveState = field(init=False)
+    pdfs: PdfGuides = field(init=False)
+    _builds: list[Path] = field(default_factory=list)
+    _rebuild_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.state = LiveState(secrets.token_hex(4))
+        self.pdfs = PdfGuides(self.work / "pdf")
+
+    def rebuild(self) -> Status:
+        with self._rebuild_lock:
+            started = time.perf_counter()
+            folder = Path(tempfile.mkdtemp(prefix="build-", dir=self.work))
+            outcome = build_site(self.root, self.theme_name, folder)
+            if outcome.site is None:
+                shutil.rmtree(folder, ignore_errors=True)
+            else:
+                self._builds.append(folder)
+            status = self.state.publish(outcome)
+            while len(self._builds) > KEEP_BUILDS:
+                shutil.rmtree(self._builds.pop(0), ignore_errors=True)
+            self._report(status, outcome, time.perf_counter() - started)
+            return status
+
+    def _report(self, status: Status, outcome: Outcome, seconds: float) -> None:
+        if outcome.site is None:
+            errors = [d for d in outcome.diagnostics if d.severity is Severity.ERROR]
+            for d in sorted(dict.fromkeys(errors), key=Diagnostic.sort_key):
+                self.echo(d.render())
+            self.echo(f"build failed ({len(errors)} error(s)); still serving the last good build")
+        else:
+            self.echo(f"built {len(outcome.site.sets)} set(s) in {seconds:.2f} s")
+
+    def watched(self) -> list[Path]:
+        """The curriculum folder and every folder of the theme chain last used."""
+        _, site = self.state.current()
+        chain = list(site.theme.chain) if site else []
+        return sorted({p.resolve() for p in [self.root, *chain] if p.exists()})
+
+
+def watch(app: App, stop: threading.Event) -> None:
+    from watchfiles import watch as watch_paths
+
+    while not stop.is_set():
+        paths = app.watched()
+        try:
+            for _changes in watch_paths(*paths, stop_event=stop, debounce=DEBOUNCE_MS, raise_interrupt=False):
+                app.rebuild()
+                if app.watched() != paths:  # the theme changed: watch its folders instead
+                    break
+        except OSError as exc:  # a watched folder vanished for a moment (a git checkout, an atomic save)
+            app.echo(f"watching stopped ({exc}); trying again")
+            stop.wait(1.0)
+            app.rebuild()
+
+
+def serve(root: Path, host: str, port: int, theme_name: str | None, echo: Callable[[str], None]) -> int:
+    """Serve until Ctrl-C (or SIGTERM); returns the exit code."""
+    from builder.preview.http import make_server
+
+    scorm_again = find_scorm_again()
+    if scorm_again is None:
+        echo(f"warning: scorm-again not found ({SCORM_AGAIN}): the LMS simulator cannot run; {SCORM_AGAIN_FIX}")
+    work = Path(tempfile.mkdtemp(prefix="coursepack-serve-"))
+    stop = threading.Event()
+    previous = signal.getsignal(signal.SIGTERM)
+    server = None
+    try:
+        server = make_server(host, port, lambda bound: App(root, theme_name, work, host, bound, scorm_again, echo))
+        app = server.app
+        app.rebuild()
+        url = f"http://{_url_host(host)}:{app.port}/"
+        echo(f"serving {root} at {url} (Ctrl-C stops)")
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            echo(f"warning: listening on {host}: anyone who can reach this machine can read the preview")
+        watcher = threading.Thread(target=watch, args=(app, stop), name="watch", daemon=True)
+        watcher.start()
+        signal.signal(signal.SIGTERM, _interrupt)
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        stop.set()
+        if server is not None:
+            server.app.state.close()  # ends the event streams, so their threads finish
+            server.server_close()
+        shutil.rmtree(work, ignore_errors=True)
+    echo("stopped")
+    return 0
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+

@@ -1,0 +1,403 @@
+"""The resolved Course: frozen, references resolved, markdown rendered and sanitised once.
+
+Writers read only this (and a Theme); they never see YAML or the curriculum folder,
+except asset sources, which check.py has already proven to lie inside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from builder.render import markup
+from builder.rules.check import SetSource, Sources
+from builder.rules.diagnostics import SourceLoc
+from builder.source.model import (
+    Bloom,
+    CompetencySet,
+    FillIn,
+    Matching,
+    MultipleChoice,
+    Ordering,
+    SingleChoice,
+    TrueFalse,
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    id: str
+    statement: str
+    bloom: Bloom
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    title: str
+    outcomes: tuple[str, ...]
+    minutes: int
+    body_html: str
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice, a matching side or an ordering step; `key` is its stable response id."""
+
+    key: str
+    html: str
+    text: str
+    correct: bool = False
+    feedback_html: str = ""
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    type: str
+    outcomes: tuple[str, ...]
+    points: int
+    bloom: Bloom | None
+    scenario: bool
+    prompt_html: str
+    feedback_html: str
+    options: tuple[Option, ...] = ()  # choices; true/false; matching targets; ordering steps
+    sources: tuple[Option, ...] = ()  # matching left sides, in source order
+    answers: tuple[str, ...] = ()  # fill-in accepted answers
+    case_sensitive: bool = False
+    correct_feedback_html: str = ""
+    incorrect_feedback_html: str = ""
+
+    @property
+    def correct_keys(self) -> tuple[str, ...]:
+        """Correct response as option keys: chosen keys, or the ordered/matched targets."""
+        if self.type in ("single_choice", "multiple_choice", "true_false"):
+            return tuple(o.key for o in self.options if o.correct)
+        return tuple(o.key for o in self.options)
+
+
+@dataclass(frozen=True)
+class Pool:
+    id: str
+    draw: int
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RubricLevel:
+    name: str
+    points: int
+
+
+@dataclass(frozen=True)
+class Criterion:
+    name: str
+    descriptors: tuple[str, ...]
+    outcomes: tuple[str, ...] = ()  # the task's outcomes this criterion evidences
+
+
+@dataclass(frozen=True)
+class PortfolioTask:
+    id: str
+    title: str
+    outcomes: tuple[str, ...]
+    task_html: str
+    evidence: tuple[str, ...]
+    levels: tuple[RubricLevel, ...]
+    criteria: tuple[Criterion, ...]
+
+    @property
+    def max_points(self) -> int:
+        return max(lvl.points for lvl in self.levels) * len(self.criteria)
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class Asset:
+    path: str
+    alt: str
+    source: Path = field(compare=False)
+
+
+@dataclass(frozen=True)
+class CSet:
+    code: str
+    title: str
+    version: str
+    released: dt.date
+    required: bool
+    summary_html: str
+    keywords: tuple[str, ...]
+    outcomes: tuple[Outcome, ...]
+    lessons: tuple[Lesson, ...]
+    items: tuple[Item, ...]
+    pools: tuple[Pool, ...]
+    mastery_score: float
+    shuffle: bool
+    attempts: int
+    portfolio: tuple[PortfolioTask, ...]
+    glossary: tuple[Term, ...]
+    assets: tuple[Asset, ...]
+
+    @property
+    def max_points(self) -> int:
+        """Points of one attempt: unpooled items plus each pool's draw of its items."""
+        pooled = {i for p in self.pools for i in p.items}
+        by_id = {it.id: it for it in self.items}
+        total = sum(it.points for it in self.items if it.id not in pooled)
+        for pool in self.pools:
+            total += sum(sorted((by_id[i].points for i in pool.items), reverse=True)[: pool.draw])
+        return total
+
+    def items_for(self, outcome_ids: tuple[str, ...]) -> tuple[Item, ...]:
+        wanted = set(outcome_ids)
+        return tuple(it for it in self.items if wanted & set(it.outcomes))
+
+    def outcome(self, outcome_id: str) -> Outcome:
+        return next(o for o in self.outcomes if o.id == outcome_id)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    title: str
+    codes: tuple[str, ...]
+    choose: int | None  # None: all required
+
+
+@dataclass(frozen=True)
+class Route:
+    id: str
+    title: str
+    description_html: str
+    pass_rule_html: str = ""  # the route's pass rule (block HTML), empty when it has none
+
+
+@dataclass(frozen=True)
+class Program:
+    id: str
+    title: str
+    short_title: str
+    publisher: str
+    version: str
+    released: dt.date
+    language: str
+    description_html: str
+    notice_html: str
+    requirements: tuple[Requirement, ...]
+    routes: tuple[Route, ...]
+    time_limit_years: int | None
+    theme: str
+
+
+@dataclass(frozen=True)
+class Course:
+    program: Program
+    sets: tuple[CSet, ...]
+    # Source positions by key ("program", "program.description", a set code, "<CODE>.summary", a lesson,
+    # item or task id), so writers can report output-specific problems at file:line:col. Kept out of
+    # every digest: moving a line is not a content change.
+    locs: tuple[tuple[str, SourceLoc], ...] = ()
+
+    def set(self, code: str) -> CSet:
+        return next(s for s in self.sets if s.code == code)
+
+    def loc(self, key: str, fallback: str = "program") -> SourceLoc:
+        found = dict(self.locs)
+        return found.get(key) or found.get(fallback) or SourceLoc("program.yaml")
+
+    def set_digest(self, code: str) -> str:
+        return digest(self.set(code))
+
+    def program_digest(self) -> str:
+        return digest(self.program)
+
+    def outline(self) -> Course:
+        """The course without lesson texts and assessment items: what programme-level documents (the
+        handbook) may read. Their cache key is this outline's digest, so editing a lesson's text or a
+        question rebuilds that set's outputs only; and a writer given the outline cannot depend on
+        what it leaves out."""
+        sets = tuple(
+            replace(
+                s,
+                lessons=tuple(replace(lesson, body_html="") for lesson in s.lessons),
+                items=(),
+                pools=(),
+            )
+            for s in self.sets
+        )
+        return replace(self, sets=sets)
+
+    def digest_all(self) -> str:
+        """For program-wide outputs (handbook, competency framework) that read every set."""
+        return hashlib.sha256("".join(digest(s) for s in self.sets).encode()).hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (dt.date,)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return hashlib.sha256(value.read_bytes()).hexdigest()
+    if isinstance(value, Bloom):
+        return value.value
+    raise TypeError(type(value).__name__)
+
+
+def canonical_json(obj: Any) -> str:
+    data = asdict(obj)
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, default=_jsonable, separators=(",", ":"))
+
+
+def digest(obj: Any) -> str:
+    if hasattr(obj, "assets"):
+        extra = "".join(_jsonable(a.source) for a in obj.assets)
+    else:
+        extra = ""
+    return hashlib.sha256((canonical_json(obj) + extra).encode()).hexdigest()
+
+
+# ---------------------------------------------------------------- resolve
+
+
+def _key(index: int) -> str:
+    """Response keys a, b, c… (SCORM 1.2 choice responses are single characters)."""
+    return "abcdefghijklmnopqrstuvwxyz"[index]
+
+
+def _item(src: Any) -> Item:
+    common: dict[str, Any] = {
+        "id": src.id,
+        "type": src.type,
+        "outcomes": tuple(src.outcomes),
+        "points": src.points,
+        "bloom": src.bloom,
+        "scenario": src.scenario,
+        "prompt_html": markup.block(src.prompt),
+        "feedback_html": markup.block(src.feedback) if src.feedback else "",
+    }
+    if isinstance(src, (SingleChoice, MultipleChoice)):
+        options = tuple(
+            Option(_key(i), markup.inline(c.text), c.text, c.correct, markup.inline(c.feedback))
+            for i, c in enumerate(src.choices)
+        )
+        return Item(**common, options=options)
+    if isinstance(src, TrueFalse):
+        options = (
+            Option("true", "True", "True", src.answer is True, markup.inline(src.feedback_true)),
+            Option("false", "False", "False", src.answer is False, markup.inline(src.feedback_false)),
+        )
+        return Item(**common, options=options)
+    feedback: dict[str, Any] = {
+        "correct_feedback_html": markup.inline(src.feedback_correct),
+        "incorrect_feedback_html": markup.inline(src.feedback_incorrect),
+    }
+    if isinstance(src, FillIn):
+        return Item(**common, **feedback, answers=tuple(src.answers), case_sensitive=src.case_sensitive)
+    if isinstance(src, Matching):
+        sources = tuple(Option(str(i + 1), markup.inline(p.left), p.left) for i, p in enumerate(src.pairs))
+        targets = tuple(Option(_key(i), markup.inline(p.right), p.right) for i, p in enumerate(src.pairs))
+        return Item(**common, **feedback, sources=sources, options=targets)
+    if isinstance(src, Ordering):
+        steps = tuple(Option(_key(i), markup.inline(s), s) for i, s in enumerate(src.sequence))
+        return Item(**common, **feedback, options=steps)
+    raise TypeError(f"unknown item type {src.type}")
+
+
+def _set(m: CompetencySet, released: dt.date, required: bool, root: Path) -> CSet:
+    return CSet(
+        code=m.code,
+        title=m.title,
+        version=m.version,
+        released=m.released or released,
+        required=required,
+        summary_html=markup.block(m.summary),
+        keywords=tuple(m.keywords),
+        outcomes=tuple(Outcome(o.id, o.statement, o.bloom) for o in m.outcomes),
+        lessons=tuple(Lesson(x.id, x.title, tuple(x.outcomes), x.minutes, markup.block(x.body)) for x in m.lessons),
+        items=tuple(_item(it) for it in m.assessment.items),
+        pools=tuple(Pool(p.id, p.draw, tuple(p.items)) for p in m.assessment.pools),
+        mastery_score=m.assessment.mastery_score,
+        shuffle=m.assessment.shuffle,
+        attempts=m.assessment.attempts,
+        portfolio=tuple(
+            PortfolioTask(
+                t.id,
+                t.title,
+                tuple(t.outcomes),
+                markup.block(t.task),
+                tuple(t.evidence),
+                tuple(RubricLevel(lv.name, lv.points) for lv in t.rubric.levels),
+                tuple(Criterion(c.name, tuple(c.descriptors), tuple(c.outcomes)) for c in t.rubric.criteria),
+            )
+            for t in m.portfolio
+        ),
+        glossary=tuple(Term(g.term, g.definition) for g in m.glossary),
+        assets=tuple(Asset(a.path, a.alt, (root / a.path).resolve()) for a in m.assets),
+    )
+
+
+def resolve(sources: Sources) -> Course:
+    p = sources.program
+    requirements = tuple(
+        Requirement(
+            r.title or ("Required" if r.required is not None else f"Choose {r.choose}"),
+            tuple(r.required if r.required is not None else (r.from_ or [])),
+            r.choose,
+        )
+        for r in p.requirements
+    )
+    order = [c for r in requirements for c in r.codes]
+    required = {c for r in requirements if r.choose is None for c in r.codes}
+    by_code = {s.model.code: s.model for s in sources.sets}
+    codes = [c for c in order if c in by_code] + sorted(c for c in by_code if c not in order)
+    program = Program(
+        id=p.id,
+        title=p.title,
+        short_title=p.short_title or p.title,
+        publisher=p.publisher,
+        version=p.version,
+        released=p.released,
+        language=p.language,
+        description_html=markup.block(p.description),
+        notice_html=markup.block(p.notice) if p.notice else "",
+        requirements=requirements,
+        routes=tuple(
+            Route(r.id.value, r.title, markup.block(r.description), markup.block(r.pass_rule) if r.pass_rule else "")
+            for r in p.routes
+        ),
+        time_limit_years=p.time_limit_years,
+        theme=p.theme,
+    )
+    sets = tuple(_set(by_code[c], p.released, c in required, sources.root) for c in codes)
+    return Course(program, sets, _locs(sources))
+
+
+def _locs(sources: Sources) -> tuple[tuple[str, SourceLoc], ...]:
+    doc = sources.program_doc
+    out = [("program", doc.loc(())), ("program.description", doc.loc(("description",)))]
+    out.append(("program.notice", doc.loc(("notice",))))
+    out += [
+        (f"program.route.{r.id.value}", doc.loc(("routes", i, "description")))
+        for i, r in enumerate(sources.program.routes)
+    ]
+    for s in sources.sets:
+        out += _set_locs(s)
+    return tuple(out)
+
+
+def _set_locs(s: SetSource) -> list[tuple[str, SourceLoc]]:
+    m, doc = s.model, s.doc
+    out = [(m.code, doc.loc(())), (f"{m.code}.summary", doc.loc(("summary",)))]
+    out += [(x.id, doc.loc(("lessons", i, "body"))) for i, x in enumerate(m.lessons)]
+    out += [(x.id, doc.loc(("assessment", "items", i))) for i, x in enumerate(m.assessment.items)]
+    out += [(x.id, doc.loc(("portfolio", i, "task"))) for i, x in enumerate(m.portfolio)]
+    out.append((f"{m.code}.glossary", doc.loc(("glossary",))))
+    return out

@@ -1,0 +1,480 @@
+"""YAML 1.2 → plain Python data plus a map from key paths to source positions.
+
+Built from ruamel.yaml's event stream rather than its constructors so that we
+control everything a committee member can trip over: duplicate keys, alias
+bombs, deep nesting and the YAML 1.2 core schema (`no` stays a string; a
+number keeps the text it was written as).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML, events
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from builder.rules.diagnostics import Diagnostic, SourceLoc, error
+from builder.source.safe_io import UnsafeFile, read_confined
+
+try:  # the C parser ships separately (ruamel.yaml.clib); fall back when a platform lacks a wheel
+    from _ruamel_yaml import CParser as _CParser  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover
+    _CParser = None
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 48
+MAX_NODES = 200_000
+
+KeyPath = tuple[str | int, ...]
+# Characters XML 1.0 forbids (C0 controls but tab/LF/CR, surrogates, U+FFFE/U+FFFF); every
+# output is XML or lands in XML, so the loader refuses them where they are written.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+MAX_NUMBER_CHARS = 40  # Python refuses to convert integers of 4,300+ digits; no field needs 40
+
+
+class SourceInt(int):
+    source: str
+
+
+class SourceFloat(float):
+    source: str
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a key and its value start (1-based); for list entries key == value."""
+
+    key: tuple[int, int]
+    value: tuple[int, int]
+
+
+@dataclass
+class Document:
+    path: str
+    data: Any
+    spans: dict[KeyPath, Span] = field(default_factory=dict)
+
+    def loc(self, keypath: KeyPath, at_key: bool = False) -> SourceLoc:
+        """Nearest known position for a key path (aliased content maps to its alias)."""
+        probe = tuple(keypath)
+        while True:
+            span = self.spans.get(probe)
+            if span is not None:
+                line, col = span.key if at_key else span.value
+                return SourceLoc(self.path, line, col)
+            if not probe:
+                return SourceLoc(self.path, 1, 1)
+            probe = probe[:-1]
+
+
+_NULL = re.compile(r"^(~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT10 = re.compile(r"^[-+]?[0-9]+$")
+_INT8 = re.compile(r"^0o[0-7]+$")
+_INT16 = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_SPECIAL_FLOAT = {".inf": "inf", "+.inf": "inf", "-.inf": "-inf", ".nan": "nan"}
+
+
+def _is_number(text: str) -> bool:
+    return any(p.match(text) for p in (_INT10, _INT8, _INT16, _FLOAT))
+
+
+def resolve_plain(text: str) -> Any:
+    """The YAML 1.2 core schema for an unquoted scalar."""
+    if _NULL.match(text):
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    number: SourceInt | SourceFloat
+    if _INT10.match(text):
+        number = SourceInt(int(text, 10))
+    elif _INT8.match(text):
+        number = SourceInt(int(text[2:], 8))
+    elif _INT16.match(text):
+        number = SourceInt(int(text[2:], 16))
+    elif _FLOAT.match(text):
+        number = SourceFloat(float(text))
+    elif text.lower() in _SPECIAL_FLOAT:
+        number = SourceFloat(float(_SPECIAL_FLOAT[text.lower()]))
+    else:
+        return text
+    number.source = text
+    return number
+
+
+def _pos(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1)
+
+
+class _Frame:
+    __slots__ = ("container", "path", "pending_key", "pending_key_pos", "key_first_seen", "size")
+
+    def __init__(self, container: dict[str, Any] | list[Any], path: KeyPath):
+        self.container = container
+        self.path = path
+        self.pending_key: str | None = None
+        self.pending_key_pos: tuple[int, int] = (1, 1)
+        self.key_first_seen: dict[str, tuple[int, int]] = {}
+        self.size = 1
+
+
+class _Builder:
+    def __init__(self, path: str):
+        self.path = path
+        self.spans: dict[KeyPath, Span] = {}
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.anchor_of_frame: dict[int, str] = {}
+        self.root: Any = None
+        self.has_root = False
+        self.documents = 0
+        self.total = 0
+        self.diags: list[Diagnostic] = []
+
+    def loc(self, pos: tuple[int, int]) -> SourceLoc:
+        return SourceLoc(self.path, pos[0], pos[1])
+
+    def _child_path(self, key_or_index: str | int) -> KeyPath:
+        return self.stack[-1].path + (key_or_index,)
+
+    def _add(self, value: Any, pos: tuple[int, int], size: int, is_key_scalar: bool) -> bool:
+        """Place a finished value into its parent. Returns False when it was a key."""
+        self.total += size
+        if self.total > MAX_NODES:
+            raise _Stop(
+                error(
+                    "yaml-too-large",
+                    f"the document expands to more than {MAX_NODES:,} values (an alias bomb?)",
+                    self.loc(pos),
+                    "remove the anchors/aliases (&name / *name) that repeat large blocks",
+                )
+            )
+        if not self.stack:
+            self.root, self.has_root = value, True
+            self.spans[()] = Span(pos, pos)
+            return True
+        frame = self.stack[-1]
+        frame.size += size
+        if isinstance(frame.container, list):
+            index = len(frame.container)
+            frame.container.append(value)
+            self.spans[frame.path + (index,)] = Span(pos, pos)
+            return True
+        if frame.pending_key is None:
+            if not is_key_scalar:
+                raise _Stop(
+                    error(
+                        "yaml-complex-key",
+                        "a key must be plain text, not a list or mapping",
+                        self.loc(pos),
+                        "write keys as `name: value`",
+                    )
+                )
+            key = str(value.source if hasattr(value, "source") else value)
+            if value is None:
+                key = ""
+            if key in frame.key_first_seen:
+                first = frame.key_first_seen[key]
+                self.diags.append(
+                    error(
+                        "duplicate-key",
+                        f"key `{key}` appears twice in the same mapping (first at line {first[0]})",
+                        self.loc(pos),
+                        "keep one of them; YAML keeps only the last, silently",
+                    )
+                )
+            frame.key_first_seen[key] = pos
+            frame.pending_key, frame.pending_key_pos = key, pos
+            return False
+        key = frame.pending_key
+        assert isinstance(frame.container, dict)
+        frame.container[key] = value
+        self.spans[frame.path + (key,)] = Span(frame.pending_key_pos, pos)
+        frame.pending_key = None
+        return True
+
+    def _check_scalar(self, ev: Any, pos: tuple[int, int]) -> None:
+        """Text every output format can hold: XML 1.0 refuses control characters and U+FFFE/FFFF
+        (lxml raises mid-build), and a number of thousands of digits cannot even be converted."""
+        bad = _XML_ILLEGAL.search(ev.value)
+        if bad is not None:
+            self.diags.append(
+                error(
+                    "illegal-character",
+                    f"the text contains the character U+{ord(bad.group()):04X}, which XML (SCORM, Moodle) cannot hold",
+                    self.loc(pos),
+                    "remove it; if it came from a \\x or \\u escape in quotes, write the character you meant",
+                )
+            )
+        if not ev.style and len(ev.value) > MAX_NUMBER_CHARS and _is_number(ev.value):
+            raise _Stop(
+                error(
+                    "number-too-large",
+                    f"a number of {len(ev.value):,} characters; numbers here are at most {MAX_NUMBER_CHARS}",
+                    self.loc(pos),
+                    "quote it if it is text, or write a sensible number",
+                )
+            )
+
+    def _expecting_key(self) -> bool:
+        return bool(self.stack) and isinstance(self.stack[-1].container, dict) and (self.stack[-1].pending_key is None)
+
+    def feed(self, ev: Any) -> None:
+        if isinstance(ev, events.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise _Stop(
+                    error(
+                        "yaml-multiple-documents",
+                        "this file holds more than one YAML document (`---`)",
+                        self.loc(_pos(ev.start_mark)),
+                        "keep one document per file",
+                    )
+                )
+            return
+        if isinstance(ev, events.ScalarEvent):
+            pos = _pos(ev.start_mark)
+            self._check_scalar(ev, pos)
+            value: Any
+            if (
+                not ev.style
+                and (ev.tag is None or ev.tag == "!")
+                and ev.implicit[0]
+                or ev.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool")
+            ):
+                value = resolve_plain(ev.value)
+            else:
+                value = ev.value
+            is_key = self._expecting_key()
+            self._add(value, pos, 1, True)
+            if ev.anchor and not is_key:
+                self.anchors[ev.anchor] = (value, 1)
+            return
+        if isinstance(ev, events.AliasEvent):
+            pos = _pos(ev.start_mark)
+            if ev.anchor not in self.anchors:
+                raise _Stop(
+                    error("yaml-unknown-alias", f"alias *{ev.anchor} has no matching &{ev.anchor}", self.loc(pos))
+                )
+            value, size = self.anchors[ev.anchor]
+            self._add(value, pos, size, not isinstance(value, (dict, list)))
+            return
+        if isinstance(ev, (events.MappingStartEvent, events.SequenceStartEvent)):
+            pos = _pos(ev.start_mark)
+            if len(self.stack) >= MAX_DEPTH:
+                raise _Stop(
+                    error(
+                        "yaml-too-deep",
+                        f"nesting is deeper than {MAX_DEPTH} levels",
+                        self.loc(pos),
+                        "a curriculum never needs this much nesting; check the indentation",
+                    )
+                )
+            if self._expecting_key():
+                raise _Stop(
+                    error(
+                        "yaml-complex-key",
+                        "a key must be plain text, not a list or mapping",
+                        self.loc(pos),
+                        "write keys as `name: value`",
+                    )
+                )
+            container: dict[str, Any] | list[Any] = {} if isinstance(ev, events.MappingStartEvent) else []
+            if not self.stack:
+                path: KeyPath = ()
+            elif isinstance(self.stack[-1].container, list):
+                path = self._child_path(len(self.stack[-1].container))
+            else:
+                path = self._child_path(self.stack[-1].pending_key or "")
+            frame = _Frame(container, path)
+            frame.pending_key_pos = pos
+            if ev.anchor:
+                self.anchor_of_frame[id(frame)] = ev.anchor
+            # remember where the container starts, placed when it ends
+            frame.key_first_seen["\0start"] = pos
+            self.stack.append(frame)
+            return
+        if isinstance(ev, (events.MappingEndEvent, events.SequenceEndEvent)):
+            frame = self.stack.pop()
+            start = frame.key_first_seen.pop("\0start")
+            anchor = self.anchor_of_frame.pop(id(frame), None)
+            self.total -= frame.size - 1  # children were counted as they arrived
+            self._add(frame.container, start, frame.size, False)
+            if anchor:
+                self.anchors[anchor] = (frame.container, frame.size)
+            return
+
+
+class _Stop(Exception):
+    def __init__(self, diag: Diagnostic):
+        self.diag = diag
+
+
+def _decode(path: str, raw: bytes) -> tuple[str | None, Diagnostic | None]:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, error(
+            "encoding",
+            "the file is saved as UTF-16; coursepack reads UTF-8",
+            SourceLoc(path, 1, 1),
+            "save the file as UTF-8 plain text (in Notepad: Save as → Encoding: UTF-8)",
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        return None, error(
+            "encoding",
+            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8 (is this a binary or a Word file?)",
+            SourceLoc(path, line, col),
+            "save the file as UTF-8 plain text",
+        )
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\0" in text:
+        prefix = text[: text.index("\0")]
+        line = prefix.count("\n") + 1
+        col = len(prefix) - (prefix.rfind("\n") + 1) + 1
+        return None, error(
+            "encoding",
+            "the file contains NUL bytes; it looks like a binary file, not YAML",
+            SourceLoc(path, line, col),
+            "save the file as UTF-8 plain text",
+        )
+    return text, None
+
+
+def _char_at(text: str, line: int, col: int) -> str:
+    lines = text.split("\n")
+    if 1 <= line <= len(lines) and 1 <= col <= len(lines[line - 1]):
+        return lines[line - 1][col - 1]
+    return ""
+
+
+def _syntax_error(path: str, exc: YAMLError, text: str) -> Diagnostic:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, col = _pos(mark) if mark is not None else (1, 1)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    if _char_at(text, line, col) == "\t" or "\\t" in str(problem):
+        return error(
+            "yaml-tab",
+            "a tab character is used for indentation",
+            SourceLoc(path, line, col),
+            "YAML indentation must use spaces; set your editor to insert spaces for Tab",
+        )
+    message = str(problem)
+    if context:
+        message = f"{message} ({context})"
+    hint = _syntax_hint(message)
+    opened = _unbalanced_quote_line(text, line)
+    if opened is not None and opened < line:
+        hint = f"a quote opened on line {opened} is not closed before this point"
+    return error("yaml-syntax", message, SourceLoc(path, line, col), hint)
+
+
+_BLOCK_START = re.compile(r"""(?:^|[:\-]\s)[|>][0-9+-]*\s*(?:#.*)?$""")
+
+
+def _unbalanced_quote_line(text: str, upto: int) -> int | None:
+    """First line before `upto` that opens a double-quoted value and does not close it.
+
+    Lines inside block scalars (`body: |`) are prose, where quotes need not pair: skipped."""
+    block_indent: int | None = None  # indentation of the key that opened the current block scalar
+    for number, raw in enumerate(text.split("\n")[: upto - 1], start=1):
+        indent = len(raw) - len(raw.lstrip(" "))
+        if block_indent is not None:
+            if not raw.strip() or indent > block_indent:
+                continue
+            block_indent = None
+        body = raw.split(" #", 1)[0].replace('\\"', "")
+        if _BLOCK_START.search(body.rstrip()):
+            block_indent = indent
+            continue
+        if body.count('"') % 2 == 1 and body.lstrip().startswith(("-", '"')) | (': "' in body):
+            return number
+    return None
+
+
+def _syntax_hint(message: str) -> str:
+    if "mapping values are not allowed" in message:
+        return 'a value containing `: ` must be quoted, e.g. title: "Part 1: Basics"'
+    if "could not find expected ':'" in message or "simple key" in message:
+        return "each line of a mapping is `key: value`; check indentation and colons above this point"
+    if "expected <block end>" in message or "indentation" in message:
+        return "check that entries at the same level start in the same column"
+    if "found unexpected end of stream" in message or "unclosed" in message:
+        return "a quote or bracket is not closed"
+    return "check the YAML syntax at this point"
+
+
+def _events(text: str) -> Iterator[Any]:
+    """libyaml's parser when installed (about 30x faster), else ruamel's pure-Python one.
+
+    Only the event stream is used; scalar resolution is ours (YAML 1.2 core schema)."""
+    if _CParser is None:
+        yaml = YAML(typ="rt", pure=True)
+        yield from yaml.parse(text)
+        return
+    parser = _CParser(text)
+    while True:
+        ev = parser.get_event()
+        if ev is None:
+            return
+        yield ev
+        if isinstance(ev, events.StreamEndEvent):
+            return
+
+
+def load_text(path: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
+    builder = _Builder(path)
+    try:
+        for ev in _events(text):
+            builder.feed(ev)
+    except _Stop as stop:
+        return None, builder.diags + [stop.diag]
+    except (MarkedYAMLError, YAMLError) as exc:
+        return None, builder.diags + [_syntax_error(path, exc, text)]
+    except RecursionError:
+        return None, builder.diags + [error("yaml-too-deep", "nesting is too deep to read", SourceLoc(path, 1, 1))]
+    if not builder.has_root or builder.root is None:
+        return None, builder.diags + [
+            error("empty-file", "the file is empty", SourceLoc(path, 1, 1), "remove it or fill it in")
+        ]
+    return Document(path, builder.root, builder.spans), builder.diags
+
+
+def load_file(file: Path, display: str, root: Path | None = None) -> tuple[Document | None, list[Diagnostic]]:
+    """Load one curriculum file; it must be a regular file of at most MAX_BYTES that, symlinks
+    followed, stays under `root` (default: its own folder's parent)."""
+    try:
+        raw = read_confined(file, root or file.parent.parent, MAX_BYTES)
+    except UnsafeFile as exc:
+        if exc.too_large:
+            size = file.stat().st_size
+            return None, [
+                error(
+                    "file-too-large",
+                    f"the file is {size / 1048576:.1f} MB; the limit is {MAX_BYTES // 1048576} MB",
+                    SourceLoc(display, 1, 1),
+                    "split the set into smaller files or move media out of the YAML",
+                )
+            ]
+        return None, [
+            error(
+                "unsafe-file",
+                f"the file {exc.reason}",
+                SourceLoc(display, 1, 1),
+                "curriculum files must be plain files inside the curriculum folder",
+            )
+        ]
+    text, problem = _decode(display, raw)
+    if problem is not None or text is None:
+        return None, [problem] if problem else []
+    return load_text(display, text)

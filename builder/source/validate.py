@@ -1,0 +1,261 @@
+"""Pydantic validation of one loaded document, with every error mapped to file:line:col."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any, TypeVar, Union
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from builder.rules.diagnostics import Diagnostic, error
+from builder.source.load import Document, KeyPath
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate(doc: Document, model: type[M]) -> tuple[M | None, list[Diagnostic]]:
+    if not isinstance(doc.data, dict):
+        kind = "a list" if isinstance(doc.data, list) else "a single value"
+        return None, [
+            error(
+                "wrong-type",
+                f"the file holds {kind}; a {_label(model)} file is a mapping of `key: value` lines",
+                doc.loc(()),
+                f"start with the fields of a {_label(model)}, e.g. `title: ...`",
+            )
+        ]
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        return None, [_diagnostic(doc, model, e) for e in errors if not _explained_by_typo(e, errors)]
+
+
+def _explained_by_typo(e: ErrorDetails, errors: list[ErrorDetails]) -> bool:
+    """A missing field whose misspelling sits in the same mapping: the unknown-key error says it all."""
+    if e["type"] != "missing" or not e["loc"]:
+        return False
+    parent, wanted = tuple(e["loc"][:-1]), str(e["loc"][-1])
+    return any(
+        other["type"] == "extra_forbidden"
+        and tuple(other["loc"][:-1]) == parent
+        and difflib.get_close_matches(str(other["loc"][-1]), [wanted], n=1, cutoff=0.6)
+        for other in errors
+    )
+
+
+def _label(model: type[BaseModel]) -> str:
+    return {"CompetencySet": "competency set", "Program": "program"}.get(model.__name__, model.__name__)
+
+
+def _data_path(doc: Document, loc: tuple[int | str, ...]) -> tuple[KeyPath, list[str | int]]:
+    """Drop the parts of a pydantic loc that are not in the data (union tags, validator names)."""
+    node: Any = doc.data
+    path: list[str | int] = []
+    extra: list[str | int] = []
+    for part in loc:
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            path.append(part)
+        else:
+            extra.append(part)
+    return tuple(path), extra
+
+
+def _context(doc: Document, path: KeyPath) -> str:
+    """Name the nearest enclosing object with an id ("item TEC-Q7"), for readable messages."""
+    node: Any = doc.data
+    label = ""
+    kinds = {
+        "items": "item",
+        "outcomes": "outcome",
+        "lessons": "lesson",
+        "portfolio": "portfolio task",
+        "pools": "pool",
+        "criteria": "criterion",
+        "choices": "choice",
+        "glossary": "glossary entry",
+        "requirements": "requirement",
+        "routes": "route",
+        "assets": "asset",
+    }
+    parent_key: str | int | None = None
+    for part in path:
+        if isinstance(node, dict):
+            node = node.get(part) if isinstance(part, str) else None
+        elif isinstance(node, list) and isinstance(part, int):
+            node = node[part]
+            if isinstance(parent_key, str) and parent_key in kinds:
+                name = None
+                if isinstance(node, dict):
+                    name = node.get("id") or node.get("term") or node.get("name")
+                label = f"{kinds[parent_key]} {name}" if isinstance(name, str) else f"{kinds[parent_key]} #{part + 1}"
+        parent_key = part
+    return label
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
+    current: Any = model
+    for part in loc:
+        current = _step(current, part)
+        if current is None:
+            return []
+    current = _unwrap_model(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or name for name, f in current.model_fields.items()]
+    return []
+
+
+def _unwrap_model(tp: Any) -> Any:
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _unwrap_model(typing.get_args(tp)[0])
+    if origin in (Union, types.UnionType):
+        models = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _unwrap_model(models[0]) if len(models) == 1 else tp
+    return tp
+
+
+def _step(tp: Any, part: str | int) -> Any:
+    tp = _unwrap_model(tp)
+    origin = typing.get_origin(tp)
+    if origin in (Union, types.UnionType):
+        for arg in typing.get_args(tp):
+            arg = _unwrap_model(arg)
+            fields = getattr(arg, "model_fields", {})
+            tag = fields.get("type")
+            if tag is not None and typing.get_args(tag.annotation) == (part,):
+                return arg
+        return None
+    if origin is list:
+        return typing.get_args(tp)[0] if isinstance(part, int) else None
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        for name, f in tp.model_fields.items():
+            if part in (name, f.alias):
+                return f.annotation
+    return None
+
+
+def _diagnostic(doc: Document, model: type[BaseModel], e: ErrorDetails) -> Diagnostic:
+    loc = tuple(e["loc"])
+    path, extra = _data_path(doc, loc)
+    where = _context(doc, path)
+    prefix = f"{where}: " if where else ""
+    kind = e["type"]
+    field_name = str(loc[-1]) if loc else ""
+    if kind == "extra_forbidden":
+        allowed = [k for k in _allowed_keys(model, loc[:-1]) if k != "$schema"]
+        close = difflib.get_close_matches(field_name, allowed, n=1, cutoff=0.6)
+        hint = f"did you mean `{close[0]}`?" if close else f"allowed keys here: {', '.join(allowed)}"
+        return error("unknown-key", f"{prefix}unknown key `{field_name}`", doc.loc(path, at_key=True), hint)
+    if kind == "missing":
+        allowed = _allowed_keys(model, loc[:-1])
+        hint = f"add `{field_name}: ...` here" + (
+            f" (fields here: {', '.join(a for a in allowed if a != '$schema')})" if allowed else ""
+        )
+        return error(
+            "missing-field", f"{prefix}required field `{field_name}` is missing", doc.loc(path, at_key=True), hint
+        )
+    if kind == "union_tag_invalid":
+        ctx = e.get("ctx") or {}
+        expected = str(ctx.get("expected_tags", "")).replace("'", "")
+        given = str(ctx.get("tag", ""))
+        options = [t.strip() for t in expected.split(",")]
+        close = difflib.get_close_matches(given, options, n=1, cutoff=0.5)
+        hint = f"did you mean `{close[0]}`?" if close else f"use one of: {expected}"
+        type_path = path + ("type",)
+        return error("unknown-item-type", f"{prefix}unknown item type `{given}`", doc.loc(type_path), hint)
+    if kind == "union_tag_not_found":
+        return error(
+            "missing-field",
+            f"{prefix}required field `type` is missing",
+            doc.loc(path),
+            "add `type:` with one of single_choice, multiple_choice, true_false, fill_in, matching, ordering",
+        )
+    if kind == "string_pattern_mismatch":
+        return error(
+            "bad-id",
+            f"{prefix}`{field_name}` value {e['input']!r} is not in the expected form",
+            doc.loc(path),
+            _pattern_hint(field_name, loc),
+        )
+    if kind in ("enum", "literal_error"):
+        ctx = e.get("ctx") or {}
+        expected = str(ctx.get("expected", "")).replace("'", "")
+        given = str(e["input"])
+        close = difflib.get_close_matches(given, [x.strip() for x in expected.replace(" or ", ",").split(",")], n=1)
+        hint = f"did you mean `{close[0]}`?" if close else f"use one of: {expected}"
+        return error("bad-value", f"{prefix}`{field_name}` is {given!r}, which is not allowed", doc.loc(path), hint)
+    if kind in (
+        "string_type",
+        "int_type",
+        "int_parsing",
+        "float_type",
+        "float_parsing",
+        "bool_type",
+        "bool_parsing",
+        "list_type",
+        "dict_type",
+        "model_type",
+        "date_from_datetime_parsing",
+        "date_parsing",
+        "date_type",
+        "model_attributes_type",
+        "int_from_float",
+    ):
+        return error("wrong-type", f"{prefix}`{field_name}`: {_type_message(e)}", doc.loc(path), _type_hint(kind))
+    if kind == "value_error":
+        msg, _, value_hint = str(e["msg"]).removeprefix("Value error, ").partition(" | ")
+        return error("bad-value", f"{prefix}{msg}", doc.loc(path), value_hint or None)
+    message = str(e["msg"])
+    generic = {
+        "too_short": "add more entries",
+        "too_long": "remove some entries",
+        "greater_than_equal": "use a larger number",
+        "less_than_equal": "use a smaller number",
+    }
+    if kind in generic:
+        return error("bad-value", f"{prefix}`{field_name}`: {message.lower()}", doc.loc(path), generic[kind])
+    if extra and not isinstance(extra[-1], int):
+        message = f"`{field_name}`: {message}"
+    return error("bad-value", f"{prefix}{message}", doc.loc(path), None)
+
+
+def _type_message(e: ErrorDetails) -> str:
+    value = e["input"]
+    shown = (
+        repr(value) if not isinstance(value, (dict, list)) else ("a mapping" if isinstance(value, dict) else "a list")
+    )
+    return f"{str(e['msg']).lower()}, got {shown}"
+
+
+def _type_hint(kind: str) -> str:
+    if kind.startswith("list"):
+        return "write a list with one `- entry` per line, or [a, b]"
+    if kind.startswith("dict") or kind.startswith("model"):
+        return "this needs `key: value` fields indented under it"
+    if kind.startswith("bool"):
+        return "write true or false"
+    if kind.startswith("date"):
+        return "write a date as YYYY-MM-DD"
+    if kind.startswith("string"):
+        return "put the text in quotes if YAML reads it as something else"
+    return "check the value's type"
+
+
+def _pattern_hint(field_name: str, loc: tuple[int | str, ...]) -> str:
+    if field_name == "code" or "required" in loc or "from" in loc:
+        return "set codes are 2-10 capital letters or digits, e.g. TEC"
+    if field_name == "version":
+        return "versions are numbers separated by dots, e.g. 1.2.0"
+    if field_name == "language":
+        return "use a language code such as en, es or en-US"
+    if field_name == "id" and loc and loc[0] != "outcomes" and len(loc) == 1:
+        return "program ids are lowercase letters, digits and dashes, e.g. lssc"
+    return "ids are capitals and digits joined by dashes, starting with the set code, e.g. TEC-Q7"
