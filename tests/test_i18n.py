@@ -12,6 +12,7 @@ import pytest
 from builder.build import pipeline
 from builder.formats.base import Options
 from builder.formats.pdf import writer as pdf
+from builder.render.context import WriteContext
 from builder.render.i18n import available_languages, load_catalogue
 from builder.render.themes import load_theme
 from builder.resolve.course import resolve
@@ -70,6 +71,6 @@ def test_the_spanish_guide_and_handbook_have_no_english_ui_strings(minimal: Path
     assert sources is not None
     course = resolve(sources)
     for code in ("TST", None):
-        html = pdf.prepare(course, code, THEME, Options()).html
+        html = pdf.prepare(course, code, WriteContext(THEME, course.program.language), Options()).html
         assert 'lang="es-ES"' in html  # the PDF adds a region: it picks the hyphenation patterns
         assert _english_ui_left(html) == [], code

@@ -251,13 +251,15 @@ def test_a_lesson_edit_does_not_rebuild_the_handbook_but_a_title_edit_does(minim
 
 def test_the_handbook_reads_nothing_its_outline_leaves_out() -> None:
     from builder.formats.pdf import writer as pdf
+    from builder.render.context import WriteContext
     from builder.render.themes import load_theme
     from builder.resolve.course import resolve
     from builder.rules.check import check_curriculum
 
     sources, _ = check_curriculum(Path(__file__).resolve().parents[1] / "curriculum")
     assert sources is not None
-    course, theme = resolve(sources), load_theme("default")
+    course = resolve(sources)
+    theme = WriteContext(load_theme("default"), course.program.language)
     full = pdf.prepare(course, None, theme, pipeline.Options()).html
     assert pdf.prepare(course.outline(), None, theme, pipeline.Options()).html == full
 

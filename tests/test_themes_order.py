@@ -12,9 +12,9 @@ def test_child_css_follows_parent_css_even_when_its_name_sorts_first(tmp_path: P
     (child / "static" / "player").mkdir(parents=True)
     (child / "theme.yaml").write_text("extends: default\n")
     (child / "static" / "player" / "aaa.css").write_text("body { color: black }\n")
-    (child / "static" / "player" / "player.js").write_text("// replaces the parent's\n")
+    (child / "static" / "player" / "player.css").write_text("/* replaces the parent's */\n")
     files = load_theme(str(child)).static_files("player")
     names = list(files)
     assert names.index("aaa.css") > names.index("player.css")
-    assert files["player.js"].parent == child / "static" / "player"  # the child's file wins
-    assert names.index("player.js") < names.index("aaa.css")  # and keeps the parent's place
+    assert files["player.css"].parent == child / "static" / "player"  # the child's file wins
+    assert names.index("player.css") < names.index("aaa.css")  # and keeps the parent's place

@@ -26,7 +26,7 @@ from builder.formats.base import Job, Options
 from builder.rules.diagnostics import Diagnostic, Severity, SourceLoc, error
 
 if TYPE_CHECKING:
-    from builder.render.themes import Theme
+    from builder.render.context import WriteContext
     from builder.resolve.course import Course
 
 # Rough relative cost, so the pool starts the long jobs first.
@@ -72,13 +72,13 @@ def plan(course: Course, format_names: list[str], set_codes: list[str] | None) -
     return jobs
 
 
-def run_job(course: Course, job: Job, theme: Theme, folder: Path, options: Options) -> JobOutcome:
+def run_job(course: Course, job: Job, ctx: WriteContext, folder: Path, options: Options) -> JobOutcome:
     """One job into its format's staging folder; runs in a worker process."""
     start = time.perf_counter()
     fmt = formats.get(job.format)
     out = OutDir(folder)
     try:
-        diags = fmt.write(fmt.inputs(course, job), job, theme, out, options)
+        diags = fmt.write(fmt.inputs(course, job), job, ctx, out, options)
     except Exception as exc:
         failure = template_failure(exc, course.loc(job.set_code or "program"))
         if failure is None:
@@ -180,6 +180,8 @@ def _build(
         return result
     fingerprint.forget(cache_root)  # from here on dist/ may change: the old record no longer holds
     # Imported only now: a build with nothing to do never pays for pydantic, markdown and Jinja2.
+    from builder.render.context import WriteContext
+    from builder.render.i18n import CatalogueError
     from builder.render.themes import ThemeError, load_theme
     from builder.resolve.course import resolve
     from builder.rules.check import check_curriculum
@@ -209,6 +211,13 @@ def _build(
         theme = load_theme(theme_name or course.program.theme)
     except ThemeError as exc:
         result.diagnostics.append(exc.diagnostic(sources.program_doc.loc(("theme",))))
+        return result
+    try:
+        ctx = WriteContext(theme, course.program.language)
+    except CatalogueError as exc:
+        where = sources.program_doc.loc(("language",))
+        hint = "use a language the theme has strings for"
+        result.diagnostics.append(error("language-strings", str(exc), where, hint))
         return result
     result.jobs = plan(course, format_names, set_codes)
     if progress:
@@ -243,7 +252,7 @@ def _build(
                 todo.append((job, key))
         result.timings["cache lookup"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        outcomes = _run(course, todo, theme, staging.root, options, workers or default_workers(), progress)
+        outcomes = _run(course, todo, ctx, staging.root, options, workers or default_workers(), progress)
         result.timings["write"] = time.perf_counter() - clock
         for (job, key), (written, job_diags, seconds) in zip(todo, outcomes, strict=True):
             result.seconds[job] = seconds
@@ -281,7 +290,7 @@ def _build(
 def _run(
     course: Course,
     todo: list[tuple[Job, str]],
-    theme: Theme,
+    ctx: WriteContext,
     staging: Path,
     options: Options,
     workers: int,
@@ -296,14 +305,14 @@ def _run(
         return outcome
 
     if workers <= 1 or len(todo) <= 1:
-        return [done(job, run_job(course, job, theme, folder(job), options)) for job, _ in todo]
+        return [done(job, run_job(course, job, ctx, folder(job), options)) for job, _ in todo]
     order = sorted(range(len(todo)), key=lambda i: -_COST.get(todo[i][0].format, 1))
     results: dict[Future[JobOutcome], int] = {}
     pool_size = min(workers, len(todo))
     with ProcessPoolExecutor(max_workers=pool_size, initializer=die_with, initargs=(os.getpid(),)) as pool:
         for i in order:
             job = todo[i][0]
-            results[pool.submit(run_job, course, job, theme, folder(job), options)] = i
+            results[pool.submit(run_job, course, job, ctx, folder(job), options)] = i
         finished: dict[int, JobOutcome] = {}
         for future in as_completed(results):
             i = results[future]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:  # kept out of the import path so `coursepack build` with nothing to do starts fast
     from builder.build.output import OutDir
-    from builder.render.themes import Theme
+    from builder.render.context import WriteContext
     from builder.resolve.course import Course
     from builder.rules.diagnostics import Diagnostic
 
@@ -55,5 +55,5 @@ class Format(ABC):
         return course
 
     @abstractmethod
-    def write(self, course: Course, job: Job, theme: Theme, out: OutDir, options: Options) -> list[Diagnostic]:
+    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
         """Write the job's files through `out`; return output-specific warnings."""

@@ -20,7 +20,7 @@ from html import escape
 
 from builder.build.output import OutDir
 from builder.formats.base import Format, Job, Options
-from builder.render.themes import Theme
+from builder.render.context import WriteContext
 from builder.resolve.course import Course
 from builder.rules.diagnostics import Diagnostic
 
@@ -152,6 +152,6 @@ class CompetencyCsv(Format):
     def jobs(self, course: Course) -> list[Job]:
         return [Job(self.name, None)]
 
-    def write(self, course: Course, job: Job, theme: Theme, out: OutDir, options: Options) -> list[Diagnostic]:
+    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
         out.write_text("competencies.csv", framework_csv(course))
         return []

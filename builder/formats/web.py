@@ -17,9 +17,8 @@ import jinja2
 
 from builder.build.output import OutDir
 from builder.formats.base import Format, Job, Options
-from builder.formats.scorm.common import PLAYER_DIR, package_files
-from builder.render.i18n import load_catalogue
-from builder.render.themes import Theme
+from builder.formats.player.package import PLAYER_DIR, package_files
+from builder.render.context import WriteContext
 from builder.resolve.course import Course
 from builder.rules.diagnostics import Diagnostic, Severity
 
@@ -87,13 +86,12 @@ def favicon(rgb: tuple[int, int, int] = (0x0F, 0x2D, 0x4A), size: int = 16) -> b
     return struct.pack("<HHH", 0, 1, 1) + entry + png
 
 
-def index_page(course: Course, theme: Theme, styles: list[str]) -> str:
-    cat = load_catalogue(theme, course.program.language)
-    env = theme.environment("web")
-    assert env.loader is not None
-    env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader({INDEX: _INDEX_TEMPLATE})])
+def index_page(course: Course, ctx: WriteContext, styles: list[str]) -> str:
+    base = ctx.environment("web")
+    assert base.loader is not None
+    env = base.overlay(loader=jinja2.ChoiceLoader([base.loader, jinja2.DictLoader({INDEX: _INDEX_TEMPLATE})]))
     return env.get_template(INDEX).render(
-        lang=course.program.language, program=course.program, sets=course.sets, t=cat.get, styles=styles,
+        lang=course.program.language, program=course.program, sets=course.sets, t=ctx.catalogue.get, styles=styles,
         favicon=FAVICON,
     )
 
@@ -105,24 +103,24 @@ class Web(Format):
     def jobs(self, course: Course) -> list[Job]:
         return [*super().jobs(course), Job(self.name, None)]
 
-    def write(self, course: Course, job: Job, theme: Theme, out: OutDir, options: Options) -> list[Diagnostic]:
+    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
         if job.set_code is None:
-            return self._index(course, theme, out)
+            return self._index(course, ctx, out)
         cset = course.set(job.set_code)
-        files, diags = package_files(course, cset, theme, PLAYER_SCORM)
+        files, diags = package_files(course, cset, ctx, PLAYER_SCORM)
         if any(d.severity is Severity.ERROR for d in diags):
             return diags
         for rel, data in files.items():
             out.write_bytes(f"{cset.code}/{rel}", data)
         return diags
 
-    def _index(self, course: Course, theme: Theme, out: OutDir) -> list[Diagnostic]:
+    def _index(self, course: Course, ctx: WriteContext, out: OutDir) -> list[Diagnostic]:
         # The list page brings its own copy of the player's stylesheets: it must not depend on a set folder.
-        css = {rel: src for rel, src in theme.static_files("player").items() if rel.endswith(".css")}
+        css = ctx.stylesheets("player")
         styles = [f"{PLAYER_DIR}/{rel}" for rel in css] + [INDEX_CSS]
         for rel, src in css.items():
             out.write_bytes(f"{PLAYER_DIR}/{rel}", src.read_bytes())
         out.write_text(INDEX_CSS, _INDEX_STYLE)
         out.write_bytes(FAVICON, favicon())
-        out.write_text(INDEX, index_page(course, theme, styles))
+        out.write_text(INDEX, index_page(course, ctx, styles))
         return []

@@ -48,7 +48,8 @@ class Pages:
         return self._render("programme.html", status, site=site, ready=ready, analysis=analysis or {})
 
     def simulator(self, status: Status, entry: SetEntry, ready: bool) -> str:
-        from builder.formats.scorm.common import number, script_json
+        from builder.formats.player.package import script_json
+        from builder.render.text import number
 
         config = {"code": entry.code, "src": f"/p/{entry.code}/index.html", "mastery": number(entry.mastery)}
         return self._render("sim.html", status, entry=entry, ready=ready, config=script_json(config))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from builder.rules.diagnostics import Diagnostic, Severity, SourceLoc, error
 
 if TYPE_CHECKING:
+    from builder.render.context import WriteContext
     from builder.render.themes import Theme
     from builder.resolve.course import Course
 
@@ -43,7 +44,11 @@ class Site:
     sets: tuple[SetEntry, ...]
     warnings: tuple[Diagnostic, ...]
     course: Course
-    theme: Theme
+    ctx: WriteContext
+
+    @property
+    def theme(self) -> Theme:
+        return self.ctx.theme
 
     def entry(self, code: str) -> SetEntry | None:
         return next((s for s in self.sets if s.code == code), None)
@@ -81,7 +86,9 @@ def build_site(root: Path, theme_name: str | None, folder: Path) -> Outcome:
 
 def _build(root: Path, theme_name: str | None, folder: Path) -> Outcome:
     from builder.build.output import OutDir
-    from builder.formats.scorm.common import mastery_percent, package_files
+    from builder.formats.player.package import mastery_percent, package_files
+    from builder.render.context import WriteContext
+    from builder.render.i18n import CatalogueError
     from builder.render.themes import ThemeError, load_theme
     from builder.resolve.course import resolve
     from builder.rules.check import check_curriculum
@@ -94,10 +101,16 @@ def _build(root: Path, theme_name: str | None, folder: Path) -> Outcome:
         theme = load_theme(theme_name or course.program.theme)
     except ThemeError as exc:
         return Outcome(None, (*diags, exc.diagnostic(sources.program_doc.loc(("theme",)))))
+    try:
+        ctx = WriteContext(theme, course.program.language)
+    except CatalogueError as exc:
+        where = sources.program_doc.loc(("language",))
+        hint = "use a language the theme has strings for"
+        return Outcome(None, (*diags, error("language-strings", str(exc), where, hint)))
     files: dict[str, Path] = {}
     entries = []
     for cset in course.sets:
-        package, package_diags = package_files(course, cset, theme, SCORM)
+        package, package_diags = package_files(course, cset, ctx, SCORM)
         diags += package_diags
         out = OutDir(folder / "p" / cset.code)
         for rel, data in package.items():
@@ -109,7 +122,7 @@ def _build(root: Path, theme_name: str | None, folder: Path) -> Outcome:
         )
     if _failed(diags):
         return Outcome(None, tuple(diags))
-    site = Site(folder, files, course.program.title, tuple(entries), tuple(diags), course, theme)
+    site = Site(folder, files, course.program.title, tuple(entries), tuple(diags), course, ctx)
     return Outcome(site, tuple(diags))
 
 
@@ -136,7 +149,7 @@ class PdfGuides:
                 return self._done[key], []
             target = self.folder / key[:16]
             # run_job: a theme template's failure comes back as a located error, not a traceback per request
-            written, diags, _ = run_job(site.course, job, site.theme, target, Options())
+            written, diags, _ = run_job(site.course, job, site.ctx, target, Options())
             if _failed(diags) or not written:
                 shutil.rmtree(target, ignore_errors=True)
                 return None, diags

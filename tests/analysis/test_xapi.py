@@ -28,7 +28,7 @@ def course() -> Course:
 
 
 def statements(learners: list[Learner]) -> list[dict[str, object]]:
-    """As themes/default/static/cmi5/cmi5.js `reportAnswers` builds them, one registration per learner."""
+    """As builder/formats/cmi5/cmi5.js `reportAnswers` builds them, one registration per learner."""
     out: list[dict[str, object]] = []
     for j, lr in enumerate(learners):
         registration = str(uuid.UUID(int=j + 1))

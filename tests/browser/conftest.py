@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Browser, Frame, Page
 
 from builder.build.pipeline import build as build_project
-from builder.formats.scorm.common import suspend_bound
+from builder.formats.player.package import suspend_bound
 from builder.rules.check import check_curriculum
 
 from .answering import answer_question, order_of

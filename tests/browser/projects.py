@@ -16,6 +16,7 @@ from builder.formats.base import Job, Options
 from builder.formats.scorm.common import ScormFormat
 from builder.formats.scorm.scorm12 import Scorm12
 from builder.formats.scorm.scorm2004 import Scorm2004
+from builder.render.context import WriteContext
 from builder.render.themes import load_theme
 from builder.resolve.course import Course, resolve
 from builder.rules.check import check_curriculum
@@ -84,7 +85,7 @@ def build(root: Path, out: Path, version: str) -> dict[str, Path]:
     """Each set's package for one SCORM version: {code: zip path}."""
     course = course_of(root)
     fmt = FORMATS[version]
-    theme = load_theme(course.program.theme)
+    theme = WriteContext(load_theme(course.program.theme), course.program.language)
     folder = OutDir(out / fmt.folder)
     zips = {}
     for s in course.sets:

@@ -28,6 +28,7 @@ from playwright.sync_api import Page
 from builder.build.output import OutDir
 from builder.formats.base import Job, Options
 from builder.formats.cmi5.writer import Cmi5
+from builder.render.context import WriteContext
 from builder.render.themes import load_theme
 
 from .conftest import Sco, _Quiet
@@ -198,7 +199,7 @@ class Au:
 def au(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Au]:
     course = course_of(MINIMAL)
     out = OutDir(tmp_path_factory.mktemp("cmi5"))
-    assert not Cmi5().write(course, Job("cmi5", "TST"), load_theme("default"), out, Options())
+    assert not Cmi5().write(course, Job("cmi5", "TST"), WriteContext(load_theme("default"), "en"), out, Options())
     root = tmp_path_factory.mktemp("au")
     with zipfile.ZipFile(out.path("TST.zip")) as zf:
         zf.extractall(root)

@@ -17,8 +17,10 @@ from playwright.sync_api import Page
 
 from builder.build.output import OutDir
 from builder.formats.base import Job, Options
-from builder.formats.scorm.common import SUSPEND_MAX_12, suspend_bound
+from builder.formats.player.package import suspend_bound
+from builder.formats.scorm.common import SUSPEND_MAX_12
 from builder.formats.web import Web
+from builder.render.context import WriteContext
 from builder.render.themes import load_theme
 
 from .conftest import ARTIFACTS, Launch, Sco, Site, resume_data
@@ -257,7 +259,8 @@ def test_suspend_data_near_the_scorm12_limit(launch: Launch, full: int) -> None:
 def web_page(site: Site) -> str:
     """The web export's page for the minimal set, on the harness's own origin (so that it could reach the API)."""
     course = course_of(MINIMAL)
-    assert Web().write(course, Job("web", "TST"), load_theme("default"), OutDir(site.root / "web"), Options()) == []
+    ctx = WriteContext(load_theme("default"), "en")
+    assert Web().write(course, Job("web", "TST"), ctx, OutDir(site.root / "web"), Options()) == []
     return f"{site.url}/web/TST/index.html"
 
 

@@ -19,6 +19,7 @@ from playwright.sync_api import Page
 from builder.cli import main
 from builder.formats.base import Options
 from builder.formats.pdf.writer import prepare
+from builder.render.context import WriteContext
 from builder.render.themes import THEMES_DIR, load_theme
 
 from .conftest import ARTIFACTS, _Quiet, run_axe
@@ -86,7 +87,7 @@ def test_high_contrast_player_passes_axe_on_a_lesson_and_a_question(page: Page, 
 
 def test_high_contrast_pdf_uses_its_stylesheet_after_the_default() -> None:
     course = course_of(MINIMAL)
-    html = prepare(course, "TST", load_theme("high-contrast"), Options()).html
+    html = prepare(course, "TST", WriteContext(load_theme("high-contrast"), "en"), Options()).html
     default = (THEMES_DIR / "default" / "static" / "pdf" / "print.css").as_uri()
     ours = (THEMES_DIR / "high-contrast" / "static" / "pdf" / "theme.css").as_uri()
     assert default in html and ours in html

@@ -18,7 +18,8 @@ from builder.build import pipeline
 from builder.build.output import OutDir
 from builder.formats.base import Job, Options
 from builder.formats.cmi5.writer import Cmi5, allow_connect
-from builder.formats.scorm.common import plain
+from builder.render.context import WriteContext
+from builder.render.text import plain
 from builder.render.themes import load_theme
 from builder.resolve.course import Course
 
@@ -29,7 +30,7 @@ SAFE = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 def build(root: Path, out: Path) -> tuple[Course, dict[str, Path]]:
     course = course_of(root)
     folder = OutDir(out)
-    theme = load_theme(course.program.theme)
+    theme = WriteContext(load_theme(course.program.theme), course.program.language)
     for s in course.sets:
         diags = Cmi5().write(course, Job("cmi5", s.code), theme, folder, Options())
         assert not diags, [d.render() for d in diags]
@@ -136,6 +137,7 @@ def test_an_asset_may_not_replace_the_course_structure(minimal: Path, monkeypatc
     f = minimal / "sets" / "tst.yaml"
     f.write_text(f.read_text().replace("glossary:", "assets:\n  - path: CMI5.XML\n    alt: Clash\nglossary:"))
     course = course_of(minimal)
-    diags = Cmi5().write(course, Job("cmi5", "TST"), load_theme("default"), OutDir(minimal / "out"), Options())
-    assert [d.code for d in diags] == ["cmi5-asset"]
+    ctx = WriteContext(load_theme("default"), "en")
+    diags = Cmi5().write(course, Job("cmi5", "TST"), ctx, OutDir(minimal / "out"), Options())
+    assert [d.code for d in diags] == ["scorm-asset"]
     assert not (minimal / "out" / "TST.zip").exists()

@@ -26,6 +26,7 @@ from builder.build import pipeline
 from builder.build.output import OutDir
 from builder.formats.base import Job, Options
 from builder.formats.pdf import writer as pdf
+from builder.render.context import WriteContext
 from builder.render.themes import load_theme
 from builder.resolve.course import Course, resolve
 from builder.rules.check import check_curriculum
@@ -94,7 +95,7 @@ class Built:
         return self.doc(name).reader
 
     def html(self, code: str | None) -> str:
-        return pdf.prepare(self.course, code, load_theme("default"), Options(self.paper)).html
+        return pdf.prepare(self.course, code, WriteContext(load_theme("default"), "en"), Options(self.paper)).html
 
 
 def build(root: Path, dist: Path, paper: str = "a4") -> Built:
@@ -360,7 +361,7 @@ def test_language_without_strings_is_a_located_error(tmp_path: Path) -> None:
     program.write_text(program.read_text().replace("language: en", "language: fr"))
     result = pipeline.build(root, tmp_path / "dist", ["pdf"], workers=1, cache_dir=tmp_path / "cache")
     assert not result.ok
-    assert {d.code for d in result.diagnostics} == {"pdf-strings"}
+    assert {d.code for d in result.diagnostics} == {"language-strings"}
     assert all(d.loc.path.endswith("program.yaml") for d in result.diagnostics)
 
 
@@ -482,7 +483,7 @@ def test_writer_refuses_an_image_outside_the_assets_at_its_source(tmp_path: Path
     lessons = (dataclasses.replace(first, body_html=body), *cset.lessons[1:])
     course = dataclasses.replace(course, sets=(dataclasses.replace(cset, lessons=lessons),))
     out = OutDir(tmp_path / "out")
-    diags = pdf.Pdf().write(course, Job("pdf", "TST"), load_theme("default"), out, Options())
+    diags = pdf.Pdf().write(course, Job("pdf", "TST"), WriteContext(load_theme("default"), "en"), out, Options())
     assert [d.code for d in diags] == ["pdf-image-refused"], [d.render() for d in diags]
     assert src in diags[0].message
     lines = (MINIMAL / "sets" / "tst.yaml").read_text().splitlines()
@@ -500,7 +501,7 @@ def test_declared_asset_is_embedded_with_its_alt_text(tmp_path: Path) -> None:
     Image.new("RGB", (40, 20), (30, 90, 120)).save(root / "images" / "desk.png")
     with_lesson_body(root, "![](images/desk.png)", "assets:\n  - path: images/desk.png\n    alt: A tidy desk\n")
     course = course_of(root)
-    prepared = pdf.prepare(course, "TST", load_theme("default"), Options())
+    prepared = pdf.prepare(course, "TST", WriteContext(load_theme("default"), "en"), Options())
     assert not prepared.diagnostics
     assert 'alt="A tidy desk"' in prepared.html
     data, logged = pdf.render(prepared)
@@ -521,7 +522,7 @@ def test_fetcher_refuses_what_the_html_asks_for(tmp_path: Path) -> None:
     (theme_dir / "static" / "pdf").mkdir(parents=True)
     (theme_dir / "theme.yaml").write_text("name: sneaky\nextends: default\n")
     (theme_dir / "static" / "pdf" / "zz.css").write_text('body { background: url("file:///etc/hostname"); }\n')
-    theme = load_theme(str(theme_dir))
+    theme = WriteContext(load_theme(str(theme_dir)), "en")
     course = course_of(MINIMAL)
     out = OutDir(tmp_path / "out")
     diags = pdf.Pdf().write(course, Job("pdf", "TST"), theme, out, Options())
@@ -632,7 +633,8 @@ def test_lssc_rebuild_is_byte_identical(lssc: Built, tmp_path: Path) -> None:
     shortest = min(lssc.course.sets, key=lambda s: len(lssc.reader(f"{s.code}.pdf").pages))
     out = OutDir(tmp_path / "again")
     for code in (shortest.code, None):
-        diags = pdf.Pdf().write(lssc.course, Job("pdf", code), load_theme("default"), out, Options())
+        ctx = WriteContext(load_theme("default"), "en")
+        diags = pdf.Pdf().write(lssc.course, Job("pdf", code), ctx, out, Options())
         assert not diags, [d.render() for d in diags]
     for name in (f"{shortest.code}.pdf", "handbook.pdf"):
         assert (tmp_path / "again" / name).read_bytes() == (lssc.dist / "pdf" / name).read_bytes(), name

@@ -16,10 +16,13 @@ from browser.projects import FORMATS, MINIMAL, REPO, VALIDATE, build, course_of,
 from lxml import etree
 
 from builder.build import pipeline
-from builder.formats.scorm.common import FILL_IN_MAX, SUSPEND_MAX_12, content, package_files, script_json, suspend_bound
-from builder.render.i18n import load_catalogue
+from builder.formats.player.package import content, package_files, script_json, suspend_bound
+from builder.formats.scorm.common import SUSPEND_MAX_12, scorm_files
+from builder.render.context import WriteContext
 from builder.render.themes import load_theme
+from builder.resolve.course import Course
 from builder.rules.check import check_curriculum
+from builder.rules.limits import FILL_IN_MAX
 
 SAFE = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 CP12 = "{http://www.imsproject.org/xsd/imscp_rootv1p1p2}"
@@ -152,7 +155,7 @@ def test_content_json_cannot_close_its_script_element(minimal: Path) -> None:
     payload = "</script><script>window.__pwned=1</script><!--"
     f.write_text(f.read_text().replace("Name the parts of a call number.", json.dumps(payload)), encoding="utf-8")
     course = course_of(minimal)
-    theme = load_theme("default")
+    theme = WriteContext(load_theme("default"), "en")
     files, diags = package_files(course, course.sets[0], theme, "1.2")
     assert not diags
     page = files["index.html"].decode()
@@ -160,12 +163,12 @@ def test_content_json_cannot_close_its_script_element(minimal: Path) -> None:
     assert "<" not in body and ">" not in body
     data = json.loads(body)
     assert data["outcomes"][0]["text"] == payload
-    assert data == json.loads(str(script_json(content(course, course.sets[0], load_catalogue(theme, "en"), "1.2"))))
+    assert data == json.loads(str(script_json(content(course, course.sets[0], theme.catalogue, "1.2"))))
 
 
 def test_launch_page_language_and_policy() -> None:
     course = course_of(MINIMAL)
-    files, _ = package_files(course, course.sets[0], load_theme("default"), "2004")
+    files, _ = package_files(course, course.sets[0], _ctx(course), "2004")
     page = files["index.html"].decode()
     assert '<html lang="en">' in page
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
@@ -179,13 +182,13 @@ def test_assets_are_packaged_and_may_not_replace_player_files(minimal: Path) -> 
     original = f.read_text()
     f.write_text(original.replace("glossary:", "assets:\n  - path: images/desk.png\n    alt: A desk\nglossary:"))
     course = course_of(minimal)
-    files, diags = package_files(course, course.sets[0], load_theme("default"), "1.2")
+    files, diags = package_files(course, course.sets[0], _ctx(course), "1.2")
     assert not diags and files["images/desk.png"].startswith(b"\x89PNG")
     (minimal / "player").mkdir()  # the player's folder in the package; check.py lets only media through
     (minimal / "player" / "desk.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     f.write_text(original.replace("glossary:", "assets:\n  - path: player/desk.png\n    alt: Clash\nglossary:"))
     course = course_of(minimal)
-    _, diags = package_files(course, course.sets[0], load_theme("default"), "1.2")
+    _, diags = package_files(course, course.sets[0], _ctx(course), "1.2")
     assert [d.code for d in diags] == ["scorm-asset"]
 
 
@@ -193,7 +196,7 @@ def test_player_speaks_the_programme_language(minimal: Path) -> None:
     f = minimal / "program.yaml"
     f.write_text(f.read_text().replace("language: en", "language: es"), encoding="utf-8")
     course = course_of(minimal)
-    files, _ = package_files(course, course.sets[0], load_theme("default"), "1.2")
+    files, _ = package_files(course, course.sets[0], _ctx(course), "1.2")
     page = files["index.html"].decode()
     assert '<html lang="es">' in page and ">Siguiente<" in page
     data = json.loads(page.split('id="content">', 1)[1].split("</script>", 1)[0])
@@ -215,7 +218,7 @@ def _fill_ins(n: int, answer: str) -> str:
 def test_answers_nobody_can_type_and_oversized_saved_progress_are_errors(minimal: Path) -> None:
     f = minimal / "sets" / "tst.yaml"
     original = f.read_text(encoding="utf-8")
-    theme = load_theme("default")
+    theme = WriteContext(load_theme("default"), "en")
     # check refuses such an answer at its line (test below); the writer keeps its own guard, shown on a course
     # changed after checking
     f.write_text(original.replace("portfolio:", _fill_ins(1, "x" * FILL_IN_MAX) + "portfolio:"), encoding="utf-8")
@@ -231,8 +234,8 @@ def test_answers_nobody_can_type_and_oversized_saved_progress_are_errors(minimal
     f.write_text(original.replace("portfolio:", _fill_ins(many, "cutter") + "portfolio:"), encoding="utf-8")
     course = course_of(minimal)
     assert suspend_bound(course.sets[0]) > SUSPEND_MAX_12
-    assert [d.code for d in package_files(course, course.sets[0], theme, "1.2")[1]] == ["scorm-suspend"]
-    assert package_files(course, course.sets[0], theme, "2004")[1] == []  # 64000 characters in 2004
+    assert [d.code for d in scorm_files(course, course.sets[0], theme, "1.2")[1]] == ["scorm-suspend"]
+    assert scorm_files(course, course.sets[0], theme, "2004")[1] == []  # 64000 characters in 2004
 
 
 def test_every_bundled_set_fits_scorm12_suspend_data(curricula: list[Path]) -> None:
@@ -250,3 +253,7 @@ def test_check_refuses_a_fill_in_answer_longer_than_the_answer_box(minimal: Path
     found = [d for d in diags if d.code == "answer-too-long"]
     assert len(found) == 1 and f"{FILL_IN_MAX} characters" in found[0].message
     assert found[0].loc.path.endswith("tst.yaml") and found[0].loc.line > 1
+
+
+def _ctx(course: Course) -> WriteContext:
+    return WriteContext(load_theme("default"), course.program.language)

@@ -15,6 +15,7 @@ from builder.build.pipeline import build
 from builder.formats import get
 from builder.formats.base import Job, Options
 from builder.formats.web import Web
+from builder.render.context import WriteContext
 from builder.render.themes import load_theme
 from builder.resolve.course import Course, resolve
 from builder.rules.check import check_curriculum
@@ -29,7 +30,7 @@ def _course(root: Path) -> Course:
 
 
 def _write(course: Course, target: Path) -> dict[str, bytes]:
-    fmt, theme, out = Web(), load_theme("default"), OutDir(target)
+    fmt, theme, out = Web(), WriteContext(load_theme("default"), "en"), OutDir(target)
     for job in fmt.jobs(course):
         assert fmt.write(course, job, theme, out, Options()) == []
     return {p.relative_to(target).as_posix(): p.read_bytes() for p in sorted(target.rglob("*")) if p.is_file()}
@@ -39,7 +40,7 @@ def test_a_set_folder_is_the_scorm12_package_without_its_manifest(tmp_path: Path
     course = _course(REPO / "tests/projects/minimal")
     site = _write(course, tmp_path / "web")
     out = OutDir(tmp_path / "scorm")
-    get("scorm12").write(course, Job("scorm12", "TST"), load_theme("default"), out, Options())
+    get("scorm12").write(course, Job("scorm12", "TST"), WriteContext(load_theme("default"), "en"), out, Options())
     with zipfile.ZipFile(tmp_path / "scorm" / "TST.zip") as zf:
         package = {n: zf.read(n) for n in zf.namelist() if n != "imsmanifest.xml"}
     # one difference only: the web page's player never looks for an LMS (content "scorm": "none")

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from builder.formats.moodle.course_backup import ordered_sets
-from builder.formats.scorm.common import mastery_percent
+from builder.formats.player.package import mastery_percent
 from builder.resolve.course import resolve
 from builder.rules.check import check_curriculum
 

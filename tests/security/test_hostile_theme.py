@@ -12,6 +12,7 @@ import pytest
 
 from builder.build import pipeline
 from builder.formats.base import Job, Options
+from builder.render.context import WriteContext
 from builder.render.themes import THEMES_DIR, Theme, load_theme
 from builder.resolve.course import Course, resolve
 from builder.rules.check import check_curriculum
@@ -65,8 +66,8 @@ def test_a_template_cannot_reach_python_internals(
     errors = _errors(result)
     assert errors and all("mytheme/templates/pdf/guide.html:2:1: error[theme-template]" in e for e in errors)
     # and the sandbox stops the same template when a writer renders it (check bypassed)
-    written, diags, _ = pipeline.run_job(_course(), Job("pdf", "TST"), load_theme(str(theme)), tmp_path / "out",
-                                         Options())
+    ctx = WriteContext(load_theme(str(theme)), "en")
+    written, diags, _ = pipeline.run_job(_course(), Job("pdf", "TST"), ctx, tmp_path / "out", Options())
     assert written == [] and not (tmp_path / "PWNED").exists()
     assert [d.render().split(": error")[0] for d in diags] == ["cur/mytheme/templates/pdf/guide.html:2:1"]
     assert "sandbox forbids" in diags[0].message
@@ -86,8 +87,8 @@ def test_the_player_templates_are_sandboxed_too(tmp_path: Path, name: str) -> No
     (theme / "theme.yaml").write_text("extends: default\n", encoding="utf-8")
     (theme / "templates" / "player" / "index.html").write_text(body + PAYLOADS[0] + "\n", encoding="utf-8")
     line = body.count("\n") + 1
-    written, diags, _ = pipeline.run_job(_course(), Job(name, "TST"), load_theme(str(theme)), tmp_path / "out",
-                                         Options())
+    ctx = WriteContext(load_theme(str(theme)), "en")
+    written, diags, _ = pipeline.run_job(_course(), Job(name, "TST"), ctx, tmp_path / "out", Options())
     assert written == [] and len(diags) == 1 and "sandbox forbids" in diags[0].message
     assert diags[0].loc.path.endswith("mytheme/templates/player/index.html") and diags[0].loc.line == line
 

@@ -1,8 +1,8 @@
 """cmi5 course package: `cmi5/<CODE>.zip` with cmi5.xml at its root and one AU per set.
 
-The AU is the same player as in the SCORM packages, with the cmi5 adapter (theme
-`static/cmi5/`) in place of the SCORM one (`player/lms.js`): the adapter offers player.js the
-interface lms.js offers and turns it into xAPI statements and State API documents.
+The AU is the same player as in the SCORM packages, with the cmi5 adapter (cmi5.js beside this
+module) in place of the SCORM one (`player/lms.js`): the adapter offers player.js the interface
+lms.js offers and turns it into xAPI statements and State API documents.
 
 The program YAML names no web address of its own, so the publisher IRIs (course, AU,
 objectives) are URNs built from the program id and the set code: stable across versions,
@@ -12,24 +12,25 @@ which lets an LMS recognise a re-imported package as the same course.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
 from builder.build.output import OutDir
 from builder.formats.base import Format, Job, Options
-from builder.formats.scorm.common import LAUNCH, PLAYER_DIR, launch_page, number, package_files, plain, serialize, sub
-from builder.render.i18n import load_catalogue
-from builder.render.themes import Theme
+from builder.formats.player.package import LAUNCH, package_files
+from builder.formats.scorm.common import serialize, sub
+from builder.render.context import WriteContext
+from builder.render.text import number, plain
 from builder.resolve.course import Course, CSet
-from builder.rules.diagnostics import Diagnostic, Severity, SourceLoc, error
+from builder.rules.diagnostics import Diagnostic, Severity
 
 NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
 NSMAP: dict[Any, str] = {None: NS}
 STRUCTURE = "cmi5.xml"
 RUNTIME = "cmi5"  # the content JSON's "scorm" value: which runtime the player talks to
-ADAPTER_DIR = "cmi5"  # theme static folder with the cmi5 adapter
-SCORM_ADAPTER = f"{PLAYER_DIR}/lms.js"
+ADAPTER = Path(__file__).resolve().parent / "cmi5.js"
 # Statements (answered and passed/failed) only mean something once all questions are answered
 # and judged, so the LMS should want both before it moves the learner on.
 MOVE_ON = "CompletedAndPassed"
@@ -98,35 +99,22 @@ def structure(course: Course, cset: CSet) -> bytes:
     return serialize(root)
 
 
-def au_files(course: Course, cset: CSet, theme: Theme) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    """The SCORM package's files with the cmi5 adapter instead of the SCORM one, by zip path."""
-    files, diags = package_files(course, cset, theme, RUNTIME)
-    files.pop(SCORM_ADAPTER, None)
-    adapters = {f"{PLAYER_DIR}/{rel}": src for rel, src in theme.static_files(ADAPTER_DIR).items()}
-    if not adapters:
-        missing = f"theme {theme.name!r} has no static/{ADAPTER_DIR}/ files"
-        diags.append(error("cmi5-adapter", missing, SourceLoc(cset.code)))
-        return files, diags
-    for name, src in adapters.items():
-        files[name] = src.read_bytes()
-    # the adapter must define window.LMS before player.js runs
-    player = list(adapters) + [f for f in files if f.startswith(f"{PLAYER_DIR}/") and f not in adapters]
-    cat = load_catalogue(theme, course.program.language)
-    files[LAUNCH] = allow_connect(launch_page(course, cset, theme, cat, RUNTIME, player)).encode("utf-8")
-    if any(name.casefold() == STRUCTURE for name in files):
-        clash = f"an asset would replace {STRUCTURE}"
-        diags.append(error("cmi5-asset", clash, SourceLoc(cset.code), f"give the asset another name than {STRUCTURE}"))
-    return dict(sorted(files.items())), diags
+def au_files(course: Course, cset: CSet, ctx: WriteContext) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """The player folder with the cmi5 adapter, by zip path."""
+    files, diags = package_files(course, cset, ctx, RUNTIME, adapter=ADAPTER, reserved=(STRUCTURE,))
+    if LAUNCH in files:
+        files[LAUNCH] = allow_connect(files[LAUNCH].decode("utf-8")).encode("utf-8")
+    return files, diags
 
 
 class Cmi5(Format):
     name = "cmi5"
     folder = "cmi5"
 
-    def write(self, course: Course, job: Job, theme: Theme, out: OutDir, options: Options) -> list[Diagnostic]:
+    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
         assert job.set_code is not None
         cset = course.set(job.set_code)
-        files, diags = au_files(course, cset, theme)
+        files, diags = au_files(course, cset, ctx)
         if any(d.severity is Severity.ERROR for d in diags):
             return diags
         files[STRUCTURE] = structure(course, cset)

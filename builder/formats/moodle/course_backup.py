@@ -33,9 +33,11 @@ from builder.formats.moodle.mbz import Node, Tree, module_xml
 from builder.formats.moodle.mbz import doc as _doc
 from builder.formats.moodle.mbz import empty_activity_files as _empty_activity_files
 from builder.formats.moodle.mbz import grade_item as _grade_item
+from builder.formats.player.package import LAUNCH, mastery_percent
 from builder.formats.scorm import scorm12
-from builder.formats.scorm.common import LAUNCH, MANIFEST, mastery_percent, number, package_files
-from builder.render.themes import Theme
+from builder.formats.scorm.common import MANIFEST, scorm_files
+from builder.render.context import WriteContext
+from builder.render.text import number
 from builder.resolve.course import Course, CSet
 from builder.rules.diagnostics import Diagnostic, Severity
 
@@ -217,7 +219,7 @@ ROOT_SETTINGS = (
 )
 
 
-def backup_entries(course: Course, theme: Theme) -> tuple[dict[str, bytes], list[Diagnostic]]:
+def backup_entries(course: Course, ctx: WriteContext) -> tuple[dict[str, bytes], list[Diagnostic]]:
     """Every member of the .mbz by path, or the package errors that stop it."""
     p = course.program
     time = calendar.timegm(p.released.timetuple())
@@ -230,7 +232,7 @@ def backup_entries(course: Course, theme: Theme) -> tuple[dict[str, bytes], list
     sections: Tree = [("section", [("sectionid", 1), ("title", 0), ("directory", "sections/section_1")])]
     cmid = 0
     for n, cset in enumerate(sets, start=1):
-        package, found = package_files(course, cset, theme, "1.2")
+        package, found = scorm_files(course, cset, ctx, "1.2")
         diags += found
         if any(d.severity is Severity.ERROR for d in found):
             continue
@@ -362,8 +364,8 @@ class MoodleCourse(Format):
     def jobs(self, course: Course) -> list[Job]:
         return [Job(self.name, None)]
 
-    def write(self, course: Course, job: Job, theme: Theme, out: OutDir, options: Options) -> list[Diagnostic]:
-        entries, diags = backup_entries(course, theme)
+    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
+        entries, diags = backup_entries(course, ctx)
         if entries:
             out.write_tgz(f"{course.program.id}.mbz", entries)
         return diags

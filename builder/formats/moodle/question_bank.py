@@ -19,8 +19,8 @@ from lxml import etree
 
 from builder.build.output import OutDir
 from builder.formats.base import Format, Job, Options
-from builder.formats.scorm.common import plain
-from builder.render.themes import Theme
+from builder.render.context import WriteContext
+from builder.render.text import plain
 from builder.resolve.course import Course, CSet, Item, PortfolioTask
 from builder.rules.diagnostics import Diagnostic, warning
 
@@ -295,7 +295,7 @@ class MoodleXml(Format):
     def owns(self, rel: str) -> bool:
         return rel.endswith("-questions.xml")
 
-    def write(self, course: Course, job: Job, theme: Theme, out: OutDir, options: Options) -> list[Diagnostic]:
+    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
         assert job.set_code is not None
         cset = course.set(job.set_code)
         out.write_bytes(f"{job.set_code}-questions.xml", question_bank(course, cset))

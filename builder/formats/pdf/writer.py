@@ -24,8 +24,8 @@ from builder.build.output import OutDir
 from builder.formats.base import Format, Job, Options
 from builder.formats.pdf import view
 from builder.formats.pdf.sandbox import VIRTUAL_ROOT, GuardedFetcher, Policy, Refused, fill_alts, images
-from builder.render.i18n import Catalogue, CatalogueError, load_catalogue
-from builder.render.themes import Theme
+from builder.render.context import WriteContext
+from builder.render.i18n import Catalogue
 from builder.resolve.course import Course, CSet
 from builder.rules.diagnostics import Diagnostic, SourceLoc, error, warning
 from builder.source.model import Bloom
@@ -68,11 +68,8 @@ class Pdf(Format):
         # text or a question: a lesson edit must not re-render it.
         return course if job.set_code else course.outline()
 
-    def write(self, course: Course, job: Job, theme: Theme, out: OutDir, options: Options) -> list[Diagnostic]:
-        try:
-            prepared = prepare(course, job.set_code, theme, options)
-        except CatalogueError as exc:
-            return [error("pdf-strings", str(exc), course.loc("program"), "add strings/<language>.yaml to the theme")]
+    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
+        prepared = prepare(course, job.set_code, ctx, options)
         diags = list(prepared.diagnostics)
         if any(d.severity.value == "error" for d in diags):
             return diags
@@ -86,15 +83,15 @@ class Pdf(Format):
         return diags
 
 
-def prepare(course: Course, set_code: str | None, theme: Theme, options: Options) -> Prepared:
+def prepare(course: Course, set_code: str | None, ctx: WriteContext, options: Options) -> Prepared:
     """HTML for a set's guide (set_code) or the handbook (None), with its image problems."""
     cset = course.set(set_code) if set_code else None
     assets = cset.assets if cset else tuple(a for s in course.sets for a in s.assets)
-    policy = Policy.of(theme.chain, assets)
-    catalogue = load_catalogue(theme, course.program.language)
-    env = _environment(theme, catalogue, policy)
+    policy = Policy.of(ctx.theme.chain, assets)
+    catalogue = ctx.catalogue
+    env = _environment(ctx, policy)
     diags, where = _check_images(course, cset, policy)
-    context = _common(course, theme, catalogue, options)
+    context = _common(course, ctx, options)
     if cset:
         meta = _guide_meta(course, cset, catalogue)
         html = env.get_template("guide.html").render(**context, meta=meta, guide=view.guide(cset), set=cset)
@@ -218,8 +215,9 @@ def _page_css(catalogue: Catalogue, options: Options, running: str) -> Markup:
     return Markup("\n".join(rules))
 
 
-def _common(course: Course, theme: Theme, catalogue: Catalogue, options: Options) -> dict[str, Any]:
-    css = [path.as_uri() for name, path in theme.static_files("pdf").items() if name.endswith(".css")]
+def _common(course: Course, ctx: WriteContext, options: Options) -> dict[str, Any]:
+    catalogue = ctx.catalogue
+    css = [path.as_uri() for path in ctx.stylesheets("pdf").values()]
     return {
         "program": course.program,
         "course": course,
@@ -270,8 +268,11 @@ def _handbook_meta(course: Course, catalogue: Catalogue) -> Meta:
     )
 
 
-def _environment(theme: Theme, catalogue: Catalogue, policy: Policy) -> jinja2.Environment:
-    env = theme.environment("pdf")
+def _environment(ctx: WriteContext, policy: Policy) -> jinja2.Environment:
+    # an overlay: the filter below knows this job's assets, the shared environment must not
+    env = ctx.environment("pdf").overlay()
+    env.globals, env.filters = dict(env.globals), dict(env.filters)  # an overlay shares these dicts
+    catalogue = ctx.catalogue
 
     def tx(key: str, **values: Any) -> Markup:
         """A catalogue string with its values escaped unless they are already markup."""

@@ -9,18 +9,9 @@ from typing import Any
 
 from lxml import etree
 
-from builder.formats.scorm.common import (
-    XML_LANG,
-    XSI,
-    ScormFormat,
-    manifest_id,
-    mastery_percent,
-    number,
-    plain,
-    sco_resource,
-    serialize,
-    sub,
-)
+from builder.formats.player.package import mastery_percent
+from builder.formats.scorm.common import XML_LANG, XSI, ScormFormat, manifest_id, sco_resource, serialize, sub
+from builder.render.text import number, plain
 from builder.resolve.course import Course, CSet
 
 CP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"

@@ -10,7 +10,8 @@ from typing import Any
 
 from lxml import etree
 
-from builder.formats.scorm.common import XSI, ScormFormat, manifest_id, number, plain, sco_resource, serialize, sub
+from builder.formats.scorm.common import XSI, ScormFormat, manifest_id, sco_resource, serialize, sub
+from builder.render.text import number, plain
 from builder.resolve.course import Course, CSet
 
 CP = "http://www.imsglobal.org/xsd/imscp_v1p1"

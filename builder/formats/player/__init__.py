@@ -1,0 +1,1 @@
+"""The learner's player, shipped by the SCORM, cmi5 and web formats."""
