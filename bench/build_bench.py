@@ -28,6 +28,7 @@ from builder import formats
 from builder.build import pipeline
 from builder.formats.base import Options
 from builder.formats.pdf import writer as pdf
+from builder.render.context import WriteContext
 from builder.render.themes import load_theme
 from builder.resolve.course import resolve
 from builder.rules.check import check_curriculum
@@ -49,7 +50,8 @@ def _build(root: Path, dist: Path, force: bool = False) -> tuple[float, pipeline
 def _bare_pdf_seconds(root: Path) -> float:
     sources, _ = check_curriculum(root, base=root)
     assert sources is not None
-    course, theme = resolve(sources), load_theme("default")
+    course = resolve(sources)
+    theme = WriteContext(load_theme("default"), course.program.language)
     htmls = [pdf.prepare(course, job.set_code, theme, Options()).html for job in pdf.Pdf().jobs(course)]
     start = time.perf_counter()
     for html in htmls:

@@ -30,6 +30,7 @@ from builder.build import pipeline
 from builder.build.output import OutDir
 from builder.formats.base import Job, Options
 from builder.formats.pdf import writer as pdf
+from builder.render.context import WriteContext
 from builder.render.themes import load_theme
 from builder.resolve.course import Course, resolve
 from builder.rules.check import check_curriculum
@@ -44,11 +45,15 @@ def load(root: Path) -> Course:
     return resolve(sources)
 
 
+def context(course: Course) -> WriteContext:
+    return WriteContext(load_theme("default"), course.program.language)
+
+
 Times = dict[str, tuple[float, float]]  # job label → (wall seconds, CPU seconds of this process)
 
 
 def coursepack_stage(course: Course, jobs: list[Job], out: Path) -> Times:
-    theme, fmt, times = load_theme("default"), pdf.Pdf(), {}
+    theme, fmt, times = context(course), pdf.Pdf(), {}
     for job in jobs:
         start, cpu = time.perf_counter(), time.process_time()
         diags = fmt.write(course, job, theme, OutDir(out), Options())
@@ -75,7 +80,7 @@ def child(mode: str, root: Path) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             coursepack_stage(course, jobs, Path(tmp))
     else:
-        theme = load_theme("default")
+        theme = context(course)
         bare_stage({j.label: pdf.prepare(course, j.set_code, theme, Options()).html for j in jobs})
     print(json.dumps({"maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
@@ -103,7 +108,7 @@ def main() -> None:
         course = load(root)
         codes = [s.code for s in course.sets]
         jobs = pdf.Pdf().jobs(course)
-        theme = load_theme("default")
+        theme = context(course)
         htmls = {j.label: pdf.prepare(course, j.set_code, theme, Options()).html for j in jobs}
         # coursepack's own work before WeasyPrint starts (templates, catalogue, image checks), timed alone:
         # on a shared machine the stage-to-stage ratio moves by several per cent from run to run, this does not

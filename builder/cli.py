@@ -15,7 +15,7 @@ import click
 
 from builder import __version__, formats
 from builder.build import pipeline, publish
-from builder.formats.base import PAPERS, Options
+from builder.formats.base import PAPERS, SIDES, Options
 from builder.rules.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
@@ -126,6 +126,14 @@ def _split(value: str | None) -> list[str]:
     help="Output folder; replaced atomically when the build succeeds.",
 )
 @click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True, help="PDF paper size.")
+@click.option(
+    "--sides",
+    type=click.Choice(SIDES),
+    default="single",
+    show_default=True,
+    help="PDFs printed on one side or both: double mirrors the margins, puts running heads and page numbers on"
+    " the outside and starts chapters on a right-hand page.",
+)
 @click.option("--theme", default=None, help="Theme name or folder (default: the program's theme).")
 @click.option("--force", is_flag=True, help="Rebuild every output, ignoring the cache.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Worker processes (default: cores).")
@@ -138,6 +146,7 @@ def build(
     set_: str | None,
     out: Path,
     paper: str,
+    sides: str,
     theme: str | None,
     force: bool,
     jobs: int | None,
@@ -177,7 +186,7 @@ def build(
                     out,
                     names,
                     _split(set_) or None,
-                    Options(paper=paper),
+                    Options(paper=paper, sides=sides),
                     theme,
                     strict,
                     force=force,

@@ -167,6 +167,7 @@ def _build(
         "formats": format_names,
         "sets": sorted(set_codes or []),
         "paper": options.paper,
+        "sides": options.sides,
         "theme": theme_name,
         "strict": strict,
     }

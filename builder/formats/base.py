@@ -13,11 +13,13 @@ if TYPE_CHECKING:  # kept out of the import path so `coursepack build` with noth
     from builder.rules.diagnostics import Diagnostic
 
 PAPERS = ("a4", "letter")
+SIDES = ("single", "double")  # how the PDFs will be printed: one side of each sheet, or both
 
 
 @dataclass(frozen=True)
 class Options:
     paper: str = "a4"
+    sides: str = "single"
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+import re
 from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
@@ -54,12 +56,76 @@ _SCHEMES = {"http", "https", "mailto"}
 
 @lru_cache(maxsize=1)
 def _md() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
     md.enable("table")
     md.enable("strikethrough")
+    # Typography for every output (player, Moodle XML, web, PDF) at the one place text becomes HTML:
+    # markdown-it's smart quotes, and dashes and ellipses from `_typography` (not its `replacements`
+    # rule, which also turns "(c)" into "©" and would rewrite a list of options "(a) (b) (c)").
+    # Only text tokens change: code spans, code blocks, link targets and image sources never do, and
+    # web addresses written in the text are set aside first. Answers and keys are not markdown.
+    md.core.ruler.before("replacements", "protect_urls", _protect_urls)
+    md.core.ruler.after("protect_urls", "typography", _typography)
+    md.enable("smartquotes")
     for kind in BLOCKS:
         md.use(container_plugin, name=kind, render=_render_block)
     return md
+
+
+# A web address or e-mail address written in the text (not a link): its dashes and quotes stay as typed.
+_URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.|\bmailto:|[\w.+-]+@[\w-]+\.)[^\s<>]*[^\s<>.,;:!?)\]'\"]")
+_DASHES = (
+    (re.compile(r"(^|[^-])---(?=[^-]|$)", re.M), "\\1\u2014"),
+    (re.compile(r"(^|\s)--(?=\s|$)", re.M), "\\1\u2013"),
+    (re.compile(r"(^|[^-\s])--(?=[^-\s]|$)", re.M), "\\1\u2013"),
+    (re.compile(r"(?<=\s)-(?=\s)"), "\u2013"),  # "pages 4 - 6", "a word - an aside"
+)
+
+
+def _protect_urls(state: StateCore) -> None:
+    """Web addresses in text become `text_special` tokens, which the typography rules skip and
+    markdown-it's `text_join` turns back into plain text."""
+    for block_token in state.tokens:
+        if block_token.type != "inline" or not block_token.children:
+            continue
+        children: list[Token] = []
+        for tok in block_token.children:
+            if tok.type != "text" or not _URL.search(tok.content):
+                children.append(tok)
+                continue
+            pos = 0
+            for m in _URL.finditer(tok.content):
+                if m.start() > pos:
+                    children.append(_text("text", tok.content[pos : m.start()], tok.level))
+                children.append(_text("text_special", m.group(), tok.level))
+                pos = m.end()
+            if pos < len(tok.content):
+                children.append(_text("text", tok.content[pos:], tok.level))
+        block_token.children = children
+
+
+def _text(kind: str, content: str, level: int) -> Token:
+    tok = Token(kind, "", 0)
+    tok.content, tok.level = content, level
+    return tok
+
+
+def _typography(state: StateCore) -> None:
+    """Ellipses and en/em dashes in text tokens outside autolinks (markdown-it's rule minus (c), (tm)…)."""
+    for block_token in state.tokens:
+        if block_token.type != "inline" or not block_token.children:
+            continue
+        inside_autolink = 0
+        for tok in block_token.children:
+            if tok.type == "link_open" and tok.info == "auto":
+                inside_autolink += 1
+            elif tok.type == "link_close" and tok.info == "auto":
+                inside_autolink -= 1
+            elif tok.type == "text" and not inside_autolink and ("..." in tok.content or "-" in tok.content):
+                text = tok.content.replace("...", "\u2026")
+                for pattern, replacement in _DASHES:
+                    text = pattern.sub(replacement, text)
+                tok.content = text
 
 
 def _render_block(self: object, tokens: list[Token], idx: int, options: object, env: object) -> str:

@@ -58,7 +58,8 @@ class Pdf(Format):
     version = "1"
 
     def option_key(self, options: Options) -> list[str]:
-        return [options.paper]
+        # single-sided keeps the key it always had, so adding the option invalidated no cached PDF
+        return [options.paper] + ([f"sides={options.sides}"] if options.sides != "single" else [])
 
     def jobs(self, course: Course) -> list[Job]:
         return [Job(self.name, s.code) for s in course.sets] + [Job(self.name, None)]
@@ -212,7 +213,27 @@ def _page_css(catalogue: Catalogue, options: Options, running: str) -> Markup:
         f"@page {{ @top-left {{ content: {css_string(running)}; }} @bottom-center {{ content: {page_of}; }} }}",
         f"a.pageref::after {{ content: {ref}; }}",
     ]
+    if options.sides == "double":
+        rules += _double_sided(css_string(running), page_of)
     return Markup("\n".join(rules))
+
+
+def _double_sided(running: str, page_of: str) -> list[str]:
+    """Printed on both sides: margins mirrored (the wider one at the binding), the document's title
+    on the outside of a left-hand page and the section's on the outside of a right-hand one, the page
+    number in the outer corner, every chapter opening on a right-hand page, blank versos left blank."""
+    return [
+        "@page :right { margin-left: 24mm; margin-right: 18mm;"
+        " @top-left { content: none; } @top-right { content: string(section, last); text-align: right; }"
+        f" @bottom-center {{ content: none; }} @bottom-right {{ content: {page_of}; text-align: right; }} }}",
+        "@page :left { margin-left: 18mm; margin-right: 24mm;"
+        f" @top-left {{ content: {running}; }} @top-right {{ content: none; }}"
+        f" @bottom-center {{ content: none; }} @bottom-left {{ content: {page_of}; }} }}",
+        "@page :blank { @top-left { content: none; } @top-right { content: none; }"
+        " @bottom-left { content: none; } @bottom-right { content: none; } @bottom-center { content: none; } }",
+        "@page front { @bottom-left { content: none; } @bottom-right { content: none; } }",
+        ".chapter { break-before: right; }",
+    ]
 
 
 def _common(course: Course, ctx: WriteContext, options: Options) -> dict[str, Any]:
