@@ -112,20 +112,28 @@ def _pos(mark: Any) -> tuple[int, int]:
 
 
 class _Frame:
-    __slots__ = ("container", "path", "pending_key", "pending_key_pos", "key_first_seen", "size")
+    __slots__ = (
+        "container", "path", "pending_key", "pending_key_pos", "pending_key_end", "key_first_seen", "size", "flow",
+        "last_value_pos", "stray_keys",
+    )
 
-    def __init__(self, container: dict[str, Any] | list[Any], path: KeyPath):
+    def __init__(self, container: dict[str, Any] | list[Any], path: KeyPath, flow: bool = False):
         self.container = container
         self.path = path
         self.pending_key: str | None = None
         self.pending_key_pos: tuple[int, int] = (1, 1)
+        self.pending_key_end: tuple[int, int] = (1, 1)
         self.key_first_seen: dict[str, tuple[int, int]] = {}
         self.size = 1
+        self.flow = flow  # a `{a: 1, b: 2}` mapping written on one line
+        self.last_value_pos: tuple[int, int] | None = None
+        self.stray_keys: list[str] = []  # keys made of the text after a comma; dropped, so no cascade
 
 
 class _Builder:
-    def __init__(self, path: str):
+    def __init__(self, path: str, text: str = ""):
         self.path = path
+        self.lines = text.split("\n")
         self.spans: dict[KeyPath, Span] = {}
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
@@ -196,7 +204,43 @@ class _Builder:
         frame.container[key] = value
         self.spans[frame.path + (key,)] = Span(frame.pending_key_pos, pos)
         frame.pending_key = None
+        frame.last_value_pos = pos
         return True
+
+    def _stray_flow_key(self, ev: Any, pos: tuple[int, int]) -> None:
+        """`{term: shelf, definition: a board, or ledge}`: YAML reads `or ledge` as a key without a value.
+        Said where it happens, with the quoted value to write, instead of "unknown key `or ledge`"."""
+        frame = self.stack[-1] if self.stack else None
+        if (
+            frame is None
+            or not frame.flow
+            or frame.pending_key is None
+            or ev.value != ""
+            or ev.style
+            or pos != frame.pending_key_end
+        ):
+            return
+        frame.stray_keys.append(frame.pending_key)
+        if len(frame.stray_keys) > 1:
+            return
+        key_pos, start = frame.pending_key_pos, frame.last_value_pos
+        hint = 'a comma inside `{...}` separates entries: put a value that contains a comma in quotes'
+        if start is not None and start[0] == key_pos[0] and 1 <= key_pos[0] <= len(self.lines):
+            line = self.lines[key_pos[0] - 1]
+            close = line.rfind("}")
+            begin = start[1] - 1
+            segment = line[begin:close].rstrip() if close > begin else ""
+            if segment and '"' not in segment:
+                fixed = f'{line[:begin]}"{segment}"{line[begin + len(segment):]}'.strip()
+                hint += f", e.g. {fixed}"
+        self.diags.append(
+            error(
+                "yaml-comma-in-value",
+                f"`{frame.pending_key}` is read as a key of its own because of the comma before it",
+                self.loc(key_pos),
+                hint,
+            )
+        )
 
     def _check_scalar(self, ev: Any, pos: tuple[int, int]) -> None:
         """Text every output format can hold: XML 1.0 refuses control characters and U+FFFE/FFFF
@@ -251,7 +295,11 @@ class _Builder:
             else:
                 value = ev.value
             is_key = self._expecting_key()
+            if not is_key:
+                self._stray_flow_key(ev, pos)
             self._add(value, pos, 1, True)
+            if is_key and self.stack:
+                self.stack[-1].pending_key_end = _pos(ev.end_mark)
             if ev.anchor and not is_key:
                 self.anchors[ev.anchor] = (value, 1)
             return
@@ -291,7 +339,7 @@ class _Builder:
                 path = self._child_path(len(self.stack[-1].container))
             else:
                 path = self._child_path(self.stack[-1].pending_key or "")
-            frame = _Frame(container, path)
+            frame = _Frame(container, path, bool(getattr(ev, "flow_style", False)))
             frame.pending_key_pos = pos
             if ev.anchor:
                 self.anchor_of_frame[id(frame)] = ev.anchor
@@ -301,6 +349,9 @@ class _Builder:
             return
         if isinstance(ev, (events.MappingEndEvent, events.SequenceEndEvent)):
             frame = self.stack.pop()
+            for stray in frame.stray_keys:
+                if isinstance(frame.container, dict):
+                    frame.container.pop(stray, None)
             start = frame.key_first_seen.pop("\0start")
             anchor = self.anchor_of_frame.pop(id(frame), None)
             self.total -= frame.size - 1  # children were counted as they arrived
@@ -376,7 +427,76 @@ def _syntax_error(path: str, exc: YAMLError, text: str) -> Diagnostic:
     opened = _unbalanced_quote_line(text, line)
     if opened is not None and opened < line:
         hint = f"a quote opened on line {opened} is not closed before this point"
+        return error("yaml-syntax", message, SourceLoc(path, line, col), hint)
+    lines = text.split("\n")
+    colonless = _missing_colon(lines, line)
+    if colonless is not None:
+        number, indent, key, rest = colonless
+        return error(
+            "yaml-missing-colon",
+            f"`{key} {rest}` has no colon after the key `{key}`",
+            SourceLoc(path, number, indent + len(key) + 1),
+            f"write `{key}: {rest}`",
+        )
+    if "expected key" in message or "expected '-' indicator" in message or "expected <block end>" in message:
+        indent_hint = _indent_hint(lines, line)
+        if indent_hint:
+            return error("yaml-indentation", f"this line's indentation does not match the lines above it ({message})",
+                         SourceLoc(path, line, col),
+                         indent_hint)
     return error("yaml-syntax", message, SourceLoc(path, line, col), hint)
+
+
+_COLONLESS = re.compile(r"^(\s*(?:-\s+)?)([a-z_]+)\s+([^:#\s][^:#]*?)\s*$")
+# Keys of program.yaml and set files (a line of prose that happens to start with one of these
+# words is only considered when YAML failed right there)
+_KEYS = frozenset(
+    {
+        "id", "code", "title", "short_title", "statement", "bloom", "version", "released", "language",
+        "publisher", "description", "type", "prompt", "text", "answer", "answers", "minutes", "term",
+        "definition", "name", "points", "body", "summary", "mastery_score", "attempts", "shuffle", "draw",
+        "path", "alt", "correct", "feedback", "choose", "from", "required", "task", "theme", "left", "right",
+    }
+)
+_KEY_LINE = re.compile(r"^(\s*)(-\s+)?([A-Za-z_$][\w$-]*):(\s|$)")
+
+
+def _missing_colon(lines: list[str], upto: int) -> tuple[int, int, str, str] | None:
+    """`- id XYZ-2`: a key and a value without the colon between them, on or just above the error line."""
+    for number in range(upto, max(0, upto - 3), -1):
+        if not 1 <= number <= len(lines):
+            continue
+        found = _COLONLESS.match(lines[number - 1])
+        if found is not None and found.group(2) in _KEYS:
+            return number, len(found.group(1)), found.group(2), found.group(3)
+    return None
+
+
+def _indent_hint(lines: list[str], upto: int) -> str | None:
+    """Name the column the misplaced line should start in: that of the keys just above it."""
+    if not 1 <= upto <= len(lines):
+        return None
+    here = lines[upto - 1]
+    this = _KEY_LINE.match(here)
+    if this is None:
+        return None
+    column = len(this.group(1)) + 1
+    for number in range(upto - 1, 0, -1):
+        above = _KEY_LINE.match(lines[number - 1])
+        if above is None:
+            continue
+        other = len(above.group(1)) + (len(above.group(2)) if above.group(2) else 0) + 1
+        if other == column:
+            continue
+        name = this.group(3)
+        if abs(other - column) <= 2:
+            return (
+                f"`{name}:` starts in column {column}, but `{above.group(3)}:` on line {number} starts in "
+                f"column {other}: entries of one mapping start in the same column, so indent `{name}:` by "
+                f"{other - 1} spaces"
+            )
+        return f"`{name}:` starts in column {column}; line it up with the keys it belongs with"
+    return None
 
 
 _BLOCK_START = re.compile(r"""(?:^|[:\-]\s)[|>][0-9+-]*\s*(?:#.*)?$""")
@@ -433,7 +553,7 @@ def _events(text: str) -> Iterator[Any]:
 
 
 def load_text(path: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
-    builder = _Builder(path)
+    builder = _Builder(path, text)
     try:
         for ev in _events(text):
             builder.feed(ev)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import urllib.parse
 from enum import Enum
 from typing import Annotated, Any, Literal
 
@@ -57,6 +58,21 @@ Version = Annotated[str, StringConstraints(pattern=r"^[0-9]+(\.[0-9]+){0,3}$"), 
 LANG_RE = r"^[a-z]{2,3}(-[A-Z]{2})?$"
 
 
+def _web_address(value: Any) -> Any:
+    """A reading's address is a plain http(s) link: no `javascript:`, `file:` or `mailto:`, no spaces."""
+    if not isinstance(value, str):
+        return value
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        raise ValueError(
+            f"{value!r} is not an http or https address | write the full address, e.g. https://www.ala.org/..."
+        )
+    return value
+
+
+WebAddress = Annotated[str, AfterValidator(_web_address)]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -96,7 +112,8 @@ class RequirementRule(Strict):
         if has_required == has_choose:
             raise ValueError(
                 "a requirement has either `required: [...]` or `choose: N` with `from: [...]`"
-                " | write `required: [FND, COM]`, or `choose: 3` plus `from: [ACC, RA, CAT]`"
+                " | write `required: [<codes>]` for sets everyone completes, or `choose: 1` plus"
+                " `from: [<codes>]` for a choice, with the `code:` values of your set files"
             )
         if has_choose and (self.choose is None or self.from_ is None):
             raise ValueError("`choose: N` and `from: [...]` go together | add the missing `choose:` or `from:` line")
@@ -154,6 +171,28 @@ class LintSettings(Strict):
     )
 
 
+class ScaleLevel(Strict):
+    name: Text = Field(description="The rating as reviewers write it, e.g. `Met`.")
+    points: Annotated[int, Field(ge=0, le=100)] = Field(description="Points of the level in a points-based LMS grade.")
+    met: bool = Field(False, description="True for a level that counts as fully met under the pass rule.")
+    description: Text | None = Field(None, description="What evidence at this level looks like, for every criterion.")
+
+
+class Evaluation(Strict):
+    """How portfolios are rated: one scale, lowest level first, and one pass rule."""
+
+    scale: list[ScaleLevel] = Field(min_length=2, max_length=6, description="Rating levels, lowest first.")
+    pass_rule: Markdown = Field(
+        description="How a portfolio passes on this scale, e.g. at least 70 % of criteria met and none not met."
+    )
+
+    @model_validator(mode="after")
+    def _some_met(self) -> Evaluation:
+        if not any(level.met for level in self.scale):
+            raise ValueError("no level of the scale counts as met | add `met: true` to the level that passes")
+        return self
+
+
 class Program(Strict):
     schema_: str | None = Field(None, alias="$schema", description="Editor hint, ignored by the builder.")
     id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,39}$")] = Field(
@@ -173,6 +212,11 @@ class Program(Strict):
     routes: list[Route] = Field(min_length=1)
     time_limit_years: Annotated[int, Field(ge=1)] | None = None
     theme: str = "default"
+    evaluation: Evaluation | None = Field(
+        None,
+        description="The portfolio's evaluation scale and pass rule, declared once for every set: rubrics that "
+        "leave out `levels` use this scale, and guides, handbook, worksheets and Moodle print this rule.",
+    )
     lint: LintSettings = Field(
         default_factory=LintSettings, description="Thresholds of the item-writing lint; every field is optional."
     )
@@ -187,12 +231,34 @@ class Outcome(Strict):
     bloom: Bloom
 
 
+class Reading(Strict):
+    """A structured citation: cite the source in your own words, never paste its text."""
+
+    author: Text | None = Field(None, description="Person or body responsible, e.g. `American Library Association`.")
+    title: Text = Field(description="The source's own title.")
+    publisher: Text | None = Field(None, description="Publisher or issuing body, when it differs from the author.")
+    year: Annotated[int, Field(ge=1450, le=2100)] | None = Field(
+        None, description="Year of the edition or revision cited."
+    )
+    url: WebAddress | None = Field(None, description="Where to read it: an http or https address.")
+    note: Text | None = Field(None, description="Why to read it, in a sentence of your own.")
+
+
 class Lesson(Strict):
     id: Ident
     title: Text
     outcomes: list[Ident] = Field(min_length=1)
     minutes: Annotated[int, Field(ge=1, le=600)] = Field(description="Estimated study time.")
     body: Markdown
+    readings: list[Reading] = Field(
+        default_factory=list, description="Further reading for the lesson; the guides list them per set."
+    )
+    activities: list[Markdown] = Field(
+        default_factory=list, description="Things to do at work or in class, one prompt each."
+    )
+    discussion: list[Markdown] = Field(
+        default_factory=list, description="Questions for a study group or an instructor-led discussion."
+    )
 
 
 class Choice(Strict):
@@ -312,7 +378,11 @@ class Criterion(Strict):
 
 
 class Rubric(Strict):
-    levels: list[RubricLevel] = Field(min_length=2, max_length=6)
+    levels: list[RubricLevel] = Field(
+        default_factory=list,
+        max_length=6,
+        description="Rating levels, lowest first; leave out to use the programme's `evaluation` scale.",
+    )
     criteria: list[Criterion] = Field(min_length=1)
 
 

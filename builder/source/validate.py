@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from typing import Any, TypeVar, Union
@@ -14,6 +15,8 @@ from builder.rules.diagnostics import Diagnostic, error
 from builder.source.load import Document, KeyPath
 
 M = TypeVar("M", bound=BaseModel)
+CODE = re.compile(r"[A-Z][A-Z0-9]{1,9}")
+IDENT = re.compile(r"[A-Z][A-Z0-9]*(-[A-Z0-9]+)+")
 
 
 def validate(doc: Document, model: type[M]) -> tuple[M | None, list[Diagnostic]]:
@@ -183,7 +186,7 @@ def _diagnostic(doc: Document, model: type[BaseModel], e: ErrorDetails) -> Diagn
             "bad-id",
             f"{prefix}`{field_name}` value {e['input']!r} is not in the expected form",
             doc.loc(path),
-            _pattern_hint(field_name, loc),
+            _pattern_hint(field_name, loc, e["input"], _own_code(doc)),
         )
     if kind in ("enum", "literal_error"):
         ctx = e.get("ctx") or {}
@@ -209,16 +212,41 @@ def _diagnostic(doc: Document, model: type[BaseModel], e: ErrorDetails) -> Diagn
         "model_attributes_type",
         "int_from_float",
     ):
-        return error("wrong-type", f"{prefix}`{field_name}`: {_type_message(e)}", doc.loc(path), _type_hint(kind))
+        if kind in ("model_type", "dict_type", "model_attributes_type"):
+            return _mapping_wanted(doc, model, e, path, prefix)
+        return error(
+            "wrong-type",
+            f"{prefix}`{field_name}`: {_type_message(e)}",
+            doc.loc(path),
+            _type_hint(kind, field_name, e["input"]),
+        )
     if kind == "value_error":
         msg, _, value_hint = str(e["msg"]).removeprefix("Value error, ").partition(" | ")
+        if msg == "must not be empty" and loc and isinstance(loc[-1], str):
+            return error(
+                "bad-value",
+                f"{prefix}`{field_name}` is empty",
+                doc.loc(path),
+                f"write the {field_name.replace('_', ' ')} after `{field_name}:`, or delete the line if the field "
+                "is optional",
+            )
         return error("bad-value", f"{prefix}{msg}", doc.loc(path), value_hint or None)
     message = str(e["msg"])
+    if field_name == "mastery_score" and kind in ("less_than_equal", "greater_than_equal"):
+        value = e["input"]
+        hint = "mastery_score is a share between 0 and 1, e.g. 0.8 for 80 %"
+        if isinstance(value, (int, float)) and 1 < value <= 100:
+            hint = f"mastery_score is a share between 0 and 1: write {_share(value)} for {value:g} %"
+        return error("bad-value", f"{prefix}`mastery_score` is {value!r}; it must be between 0 and 1",
+                     doc.loc(path), hint)
+    ctx = e.get("ctx") or {}
     generic = {
-        "too_short": "add more entries",
-        "too_long": "remove some entries",
-        "greater_than_equal": "use a larger number",
-        "less_than_equal": "use a smaller number",
+        "too_short": f"add at least {ctx.get('min_length', 1)} entr{'y' if ctx.get('min_length', 1) == 1 else 'ies'}",
+        "too_long": f"keep at most {ctx.get('max_length', '')} entries",
+        "greater_than_equal": f"use a number of at least {ctx.get('ge', '')}",
+        "greater_than": f"use a number above {ctx.get('gt', '')}",
+        "less_than_equal": f"use a number of at most {ctx.get('le', '')}",
+        "less_than": f"use a number below {ctx.get('lt', '')}",
     }
     if kind in generic:
         return error("bad-value", f"{prefix}`{field_name}`: {message.lower()}", doc.loc(path), generic[kind])
@@ -235,27 +263,115 @@ def _type_message(e: ErrorDetails) -> str:
     return f"{str(e['msg']).lower()}, got {shown}"
 
 
-def _type_hint(kind: str) -> str:
+def _share(value: float) -> str:
+    return f"{value / 100:.4f}".rstrip("0").rstrip(".")
+
+
+def _own_code(doc: Document) -> str | None:
+    """The code of the set being validated (or the first the program names), for examples in hints."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    code = data.get("code")
+    if isinstance(code, str) and CODE.fullmatch(code):
+        return code
+    for rule in data.get("requirements") or []:
+        if isinstance(rule, dict):
+            for key in ("required", "from"):
+                codes = rule.get(key)
+                if isinstance(codes, list):
+                    for c in codes:
+                        if isinstance(c, str) and CODE.fullmatch(c):
+                            return c
+    return None
+
+
+def _mapping_wanted(
+    doc: Document, model: type[BaseModel], e: ErrorDetails, path: KeyPath, prefix: str
+) -> Diagnostic:
+    """"input should be a valid dictionary or instance of Route" → the keys the entry needs."""
+    loc = tuple(e["loc"])
+    target = _target_model(model, loc)
+    field_name = str(loc[-1]) if loc and isinstance(loc[-1], str) else str(loc[-2]) if len(loc) > 1 else "entry"
+    got = _type_message(e).rsplit(", got ", 1)[-1]
+    if target is None:
+        return error("wrong-type", f"{prefix}`{field_name}` needs `key: value` fields, got {got}", doc.loc(path),
+                     "write the fields indented under it, one `key: value` per line")
+    required = [f.alias or n for n, f in target.model_fields.items() if f.is_required()]
+    optional = [f.alias or n for n, f in target.model_fields.items() if not f.is_required() and n != "schema_"]
+    entry = "an entry" if isinstance(loc[-1], int) else f"`{field_name}`"
+    lines = " ".join(f"{k}: ..." for k in required)
+    hint = f"write {entry} as fields, one per line: {lines}" + (
+        f" (optional: {', '.join(optional)})" if optional else ""
+    )
+    return error("wrong-type", f"{prefix}{entry} of `{_list_name(loc)}` needs the keys {', '.join(required)}; "
+                 f"got {got}", doc.loc(path), hint)
+
+
+def _list_name(loc: tuple[int | str, ...]) -> str:
+    names = [str(p) for p in loc if isinstance(p, str)]
+    return names[-1] if names else "this entry"
+
+
+def _target_model(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    current: Any = model
+    for part in loc:
+        current = _step(current, part)
+        if current is None:
+            return None
+    current = _unwrap_model(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+_NUMBER_IN = re.compile(r"^\s*([0-9]+(?:[.,][0-9]+)?)\s*([^\s0-9].*)$")
+
+
+def _type_hint(kind: str, field_name: str = "", value: Any = None) -> str:
     if kind.startswith("list"):
         return "write a list with one `- entry` per line, or [a, b]"
     if kind.startswith("dict") or kind.startswith("model"):
         return "this needs `key: value` fields indented under it"
     if kind.startswith("bool"):
-        return "write true or false"
+        return f"write `{field_name}: true` or `{field_name}: false`" if field_name else "write true or false"
     if kind.startswith("date"):
-        return "write a date as YYYY-MM-DD"
+        return "write a date as YYYY-MM-DD, e.g. 2026-03-31"
     if kind.startswith("string"):
+        shown = value if isinstance(value, (bool, int, float)) else None
+        if shown is not None and field_name:
+            text = str(getattr(value, "source", str(shown).lower() if isinstance(shown, bool) else shown))
+            return f'YAML read this as a {type(shown).__name__}: quote it, `{field_name}: "{text}"`'
         return "put the text in quotes if YAML reads it as something else"
+    if kind.startswith(("int", "float")):
+        if isinstance(value, str):
+            found = _NUMBER_IN.match(value)
+            if found is not None:
+                number = found.group(1).replace(",", ".")
+                if kind.startswith("int") and "." in number:
+                    number = str(round(float(number)))
+                return f"write the number alone, without `{found.group(2).strip()}`: `{field_name}: {number}`"
+        if kind == "int_from_float":
+            return f"write a whole number, e.g. `{field_name}: {round(float(value))}`" if isinstance(
+                value, (int, float)) else "write a whole number"
+        return f"write a number, e.g. `{field_name}: 1`" if field_name else "write a number"
     return "check the value's type"
 
 
-def _pattern_hint(field_name: str, loc: tuple[int | str, ...]) -> str:
+def _pattern_hint(field_name: str, loc: tuple[int | str, ...], value: Any = None, own: str | None = None) -> str:
+    given = value if isinstance(value, str) else ""
     if field_name == "code" or "required" in loc or "from" in loc:
-        return "set codes are 2-10 capital letters or digits, e.g. TEC"
+        fixed = re.sub(r"[^A-Z0-9]", "", given.upper())[:10]
+        if CODE.fullmatch(fixed) and fixed != given:
+            return f"set codes are 2-10 capital letters or digits: write {fixed}"
+        return f"set codes are 2-10 capital letters or digits, e.g. {own or 'ABC'}"
     if field_name == "version":
         return "versions are numbers separated by dots, e.g. 1.2.0"
     if field_name == "language":
         return "use a language code such as en, es or en-US"
     if field_name == "id" and loc and loc[0] != "outcomes" and len(loc) == 1:
-        return "program ids are lowercase letters, digits and dashes, e.g. lssc"
-    return "ids are capitals and digits joined by dashes, starting with the set code, e.g. TEC-Q7"
+        fixed = re.sub(r"[^a-z0-9-]+", "-", given.lower()).strip("-")
+        if fixed and fixed[0].isalpha() and fixed != given:
+            return f"program ids are lowercase letters, digits and dashes: write {fixed}"
+        return "program ids are lowercase letters, digits and dashes, e.g. first-aid"
+    fixed = re.sub(r"[^A-Z0-9]+", "-", given.upper()).strip("-")
+    if IDENT.fullmatch(fixed) and fixed != given and (own is None or fixed.startswith(f"{own}-")):
+        return f"ids are capitals and digits joined by dashes: write {fixed}"
+    example = f"{own}-Q7" if own else "ABC-Q7"
+    return f"ids are capitals and digits joined by dashes, starting with the set code, e.g. {example}"
