@@ -28,10 +28,52 @@ SCHEMA_KINDS = ("competency-set", "program")
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
+# Diagnostics about a whole file (it cannot be read at all): no line of it is worth quoting.
+_UNQUOTED = frozenset({"encoding", "unsafe-file", "file-too-large", "empty-file", "no-program", "no-sets"})
+_QUOTE_MAX_BYTES = 4 * 1024 * 1024
+
+
+def _source_line(path: str, line: int, cache: dict[str, list[str] | None]) -> str | None:
+    if path not in cache:
+        lines: list[str] | None = None
+        try:
+            file = Path(path)
+            if file.is_file() and file.stat().st_size <= _QUOTE_MAX_BYTES:
+                lines = file.read_text(encoding="utf-8", errors="replace").split("\n")
+        except OSError:
+            lines = None
+        cache[path] = lines
+    lines = cache[path]
+    if lines is None or not 1 <= line <= len(lines):
+        return None
+    return lines[line - 1].rstrip("\r")
+
+
+def quoted(d: Diagnostic, cache: dict[str, list[str] | None] | None = None) -> str:
+    """A diagnostic as the compiler-style line, the source line it points at with a caret under the
+    column, then the hint: the reader sees what to change without opening the file."""
+    text = d.render()
+    if d.code in _UNQUOTED:
+        return text
+    source = _source_line(d.loc.path, d.loc.line, {} if cache is None else cache)
+    if source is None or not source.strip():
+        return text
+    width = 160
+    col = max(1, min(d.loc.col, len(source) + 1))
+    start = max(0, col - 1 - width // 2) if len(source) > width else 0
+    shown = source[start : start + width].replace("\t", " ")
+    number = str(d.loc.line)
+    pad = " " * len(number)
+    snippet = f"  {number} | {shown}\n  {pad} | {' ' * (col - 1 - start)}^"
+    head, sep, rest = text.partition("\n")
+    return f"{head}\n{snippet}{sep}{rest}"
+
+
 def _print_diagnostics(diags: list[Diagnostic], strict: bool) -> None:
     unique = sorted(dict.fromkeys(diags), key=Diagnostic.sort_key)
+    cache: dict[str, list[str] | None] = {}
     for d in unique:
-        click.echo(d.render(), err=True)
+        click.echo(quoted(d, cache), err=True)
     errors = sum(d.severity is Severity.ERROR for d in unique)
     warnings = len(unique) - errors
     if unique:
@@ -43,9 +85,33 @@ def _failed(diags: list[Diagnostic], strict: bool) -> bool:
     return any(d.severity is Severity.ERROR or strict for d in diags)
 
 
+def _not_a_folder(directory: Path) -> click.UsageError:
+    """Say what to do: which folder was looked for, and the two ways to give one."""
+    if directory.exists():
+        return click.UsageError(f"{directory} is a file; give the curriculum folder (the one with program.yaml)")
+    if directory == Path("curriculum"):
+        return click.UsageError(
+            "no folder given and there is no curriculum/ here: run it in the folder above your curriculum, "
+            "name the folder (e.g. `coursepack check my-programme`), or use `coursepack check .` inside it; "
+            "`coursepack new my-programme` starts a new one"
+        )
+    return click.UsageError(
+        f"there is no folder {directory}; name the folder that holds program.yaml "
+        "(`coursepack new` creates one)"
+    )
+
+
+def _folder(directory: Path) -> Path:
+    """The default `curriculum` when given no folder, or `.` when run inside a curriculum folder."""
+    if directory.is_dir():
+        return directory
+    if directory == Path("curriculum") and Path("program.yaml").is_file():
+        return Path(".")
+    raise _not_a_folder(directory)
+
+
 def _load(directory: Path, strict: bool) -> tuple[Sources | None, list[Diagnostic]]:
-    if not directory.is_dir():
-        raise click.UsageError(f"{directory} is not a folder")
+    directory = _folder(directory)
     from builder.rules.check import check_curriculum
 
     return check_curriculum(directory)
@@ -75,7 +141,23 @@ STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors."
 DEBUG = click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Command(click.Command):
+    """`--help` lists each command with its whole first sentence, not 45 characters and "..."."""
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        if self.short_help:
+            return self.short_help
+        first = (self.help or "").strip().split("\n\n")[0].replace("\n", " ")
+        sentence = re.split(r"(?<=[.;])\s", first, maxsplit=1)[0]
+        return sentence.rstrip(".;")
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120})
+@click.version_option(__version__, "--version", "-V", prog_name="coursepack", message="%(prog)s %(version)s")
 def cli() -> None:
     """coursepack: build SCORM packages and PDF study guides from a YAML curriculum."""
 
@@ -90,6 +172,12 @@ def check(directory: Path, strict: bool, debug: bool) -> None:
     def run() -> int:
         started = time.perf_counter()
         sources, diags = _load(directory, strict)
+        if sources is not None and not _failed(diags, strict):
+            from builder.build.preflight import preflight
+
+            # what the default build would refuse before writing: check = build minus writing
+            _, found = preflight(sources, list(formats.DEFAULT))
+            diags += found
         _print_diagnostics(diags, strict)
         if sources is None or _failed(diags, strict):
             return EXIT_CONTENT
@@ -164,8 +252,7 @@ def build(
         )
 
     def run() -> int:
-        if not directory.is_dir():
-            raise click.UsageError(f"{directory} is not a folder")
+        folder = _folder(directory)
         from rich.console import Console
 
         from builder.build.progress import BarProgress, PlainProgress, QuietProgress, summary
@@ -182,7 +269,7 @@ def build(
         try:
             with view:
                 result = pipeline.build(
-                    directory,
+                    folder,
                     out,
                     names,
                     _split(set_) or None,
@@ -342,12 +429,11 @@ def serve(directory: Path, port: int, host: str, theme: str | None, debug: bool)
     """Preview every set in a SCORM 1.2 LMS simulator; rebuilds and reloads pages when files change."""
 
     def run() -> int:
-        if not directory.is_dir():
-            raise click.UsageError(f"{directory} is not a folder")
+        folder = _folder(directory)
         from builder.preview.server import serve as serve_preview
 
         try:
-            return serve_preview(directory, host, port, theme, lambda line: click.echo(line, err=True))
+            return serve_preview(folder, host, port, theme, lambda line: click.echo(line, err=True))
         except OSError as exc:  # port taken, address not ours
             click.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
             return EXIT_USAGE

@@ -181,10 +181,7 @@ def _build(
         return result
     fingerprint.forget(cache_root)  # from here on dist/ may change: the old record no longer holds
     # Imported only now: a build with nothing to do never pays for pydantic, markdown and Jinja2.
-    from builder.render.context import WriteContext
-    from builder.render.i18n import CatalogueError
-    from builder.render.themes import ThemeError, load_theme
-    from builder.resolve.course import resolve
+    from builder.build.preflight import preflight
     from builder.rules.check import check_curriculum
 
     sources, diags = check_curriculum(root)
@@ -193,9 +190,7 @@ def _build(
     if sources is None or any(d.severity is Severity.ERROR or strict for d in diags):
         return result
     clock = time.perf_counter()
-    course = resolve(sources)
-    result.timings["resolve"] = time.perf_counter() - clock
-    known = {s.code for s in course.sets}
+    known = {s.model.code for s in sources.sets}
     for code in set_codes or []:
         if code not in known:
             result.diagnostics.append(
@@ -208,18 +203,13 @@ def _build(
             )
     if any(d.severity is Severity.ERROR for d in result.diagnostics):
         return result
-    try:
-        theme = load_theme(theme_name or course.program.theme)
-    except ThemeError as exc:
-        result.diagnostics.append(exc.diagnostic(sources.program_doc.loc(("theme",))))
+    ready, found = preflight(sources, format_names, theme_name)
+    result.timings["resolve+preflight"] = time.perf_counter() - clock
+    result.diagnostics += found
+    # --strict stops here too: a format's warning is known before anything is written
+    if ready is None or any(d.severity is Severity.ERROR or strict for d in found):
         return result
-    try:
-        ctx = WriteContext(theme, course.program.language)
-    except CatalogueError as exc:
-        where = sources.program_doc.loc(("language",))
-        hint = "use a language the theme has strings for"
-        result.diagnostics.append(error("language-strings", str(exc), where, hint))
-        return result
+    course, ctx = ready.course, ready.ctx
     result.jobs = plan(course, format_names, set_codes)
     if progress:
         progress.planned(result.jobs)
@@ -235,7 +225,7 @@ def _build(
 
         staging.seed_from_dist(redone)
         clock = time.perf_counter()
-        theme_files = theme.files()
+        theme_files = ctx.theme.files()
         theme_hash = fingerprint.files_digest(theme_files)
         todo: list[tuple[Job, str]] = []
         for job in result.jobs:

@@ -56,6 +56,12 @@ class Format(ABC):
         key hashes only this. Formats that read less than everything narrow it."""
         return course
 
+    def check(self, course: Course) -> list[Diagnostic]:
+        """What this format cannot write, found without writing anything. `check` asks every default
+        format and `build` asks the formats it builds before any writer starts, so that what `check`
+        accepts, `build` writes (the writers keep their own guard for courses changed after checking)."""
+        return []
+
     @abstractmethod
     def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
         """Write the job's files through `out`; return output-specific warnings."""

@@ -17,7 +17,7 @@ import jinja2
 
 from builder.build.output import OutDir
 from builder.formats.base import Format, Job, Options
-from builder.formats.player.package import PLAYER_DIR, package_files
+from builder.formats.player.package import PLAYER_DIR, package_files, player_problems
 from builder.render.context import WriteContext
 from builder.resolve.course import Course
 from builder.rules.diagnostics import Diagnostic, Severity
@@ -102,6 +102,9 @@ class Web(Format):
 
     def jobs(self, course: Course) -> list[Job]:
         return [*super().jobs(course), Job(self.name, None)]
+
+    def check(self, course: Course) -> list[Diagnostic]:
+        return [d for cset in course.sets for d in player_problems(course, cset)]
 
     def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
         if job.set_code is None:

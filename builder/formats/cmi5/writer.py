@@ -19,7 +19,7 @@ from lxml import etree
 
 from builder.build.output import OutDir
 from builder.formats.base import Format, Job, Options
-from builder.formats.player.package import LAUNCH, package_files
+from builder.formats.player.package import LAUNCH, package_files, player_problems
 from builder.formats.scorm.common import serialize, sub
 from builder.render.context import WriteContext
 from builder.render.text import number, plain
@@ -110,6 +110,9 @@ def au_files(course: Course, cset: CSet, ctx: WriteContext) -> tuple[dict[str, b
 class Cmi5(Format):
     name = "cmi5"
     folder = "cmi5"
+
+    def check(self, course: Course) -> list[Diagnostic]:
+        return [d for cset in course.sets for d in player_problems(course, cset, reserved=(STRUCTURE,))]
 
     def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
         assert job.set_code is not None

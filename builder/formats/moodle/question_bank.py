@@ -228,7 +228,7 @@ def _essay(quiz: etree._Element, task: PortfolioTask) -> None:
     _leaf(q, "maxbytes", "0")
     _leaf(q, "filetypeslist", "")
     levels = ", ".join(f"{lv.name} = {lv.points}" for lv in task.levels)
-    _text(q, "graderinfo", f"<p>Score each criterion: {escape(levels)}.</p>" + _rubric(task))
+    _text(q, "graderinfo", f"<p>Score each criterion: {escape(levels)}.</p>" + _rubric(task) + task.pass_rule_html)
     _text(q, "responsetemplate", "")
     _tags(q, task.outcomes)
 
@@ -294,6 +294,9 @@ class MoodleXml(Format):
 
     def owns(self, rel: str) -> bool:
         return rel.endswith("-questions.xml")
+
+    def check(self, course: Course) -> list[Diagnostic]:
+        return [d for s in course.sets for d in problems(course, s)]
 
     def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
         assert job.set_code is not None

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from builder.render.context import WriteContext
 from builder.render.i18n import Catalogue
 from builder.render.text import plain
-from builder.resolve.course import Course, CSet, Item
+from builder.resolve.course import Course, CSet, Item, Lesson
 from builder.rules.diagnostics import Diagnostic, error
 from builder.rules.limits import FILL_IN_MAX
 
@@ -84,12 +84,29 @@ def content(course: Course, cset: CSet, cat: Catalogue, scorm: str) -> dict[str,
         "attempts": cset.attempts,
         "fillInMax": FILL_IN_MAX,
         "outcomes": [{"id": o.id, "text": o.statement} for o in cset.outcomes],
-        "lessons": [{"id": x.id, "title": x.title, "minutes": x.minutes, "html": x.body_html} for x in cset.lessons],
+        "lessons": [
+            {"id": x.id, "title": x.title, "minutes": x.minutes, "html": x.body_html, "more": lesson_more(x, cat)}
+            for x in cset.lessons
+        ],
         "items": [_item(it, cat) for it in cset.items],
         "pools": [{"id": p.id, "draw": p.draw, "items": [index[i] for i in p.items]} for p in cset.pools],
         "strings": {k[len("player.") :]: v for k, v in cat.as_dict().items() if k.startswith("player.")},
         "decimal": cat.get("number.decimal"),
     }
+
+
+def lesson_more(lesson: Lesson, cat: Catalogue) -> str:
+    """The end of a lesson screen: activities, discussion prompts and further reading, as one HTML block
+    (empty when the lesson has none). Every part was escaped or sanitised when the course was resolved."""
+    parts = []
+    for key, blocks in (("player.activities", lesson.activities_html), ("player.discussion", lesson.discussion_html)):
+        if blocks:
+            items = "".join(f"<li>{b}</li>" for b in blocks)
+            parts.append(f'<h3>{Markup.escape(cat.get(key))}</h3><ul class="prompts">{items}</ul>')
+    if lesson.readings:
+        items = "".join(f"<li>{r.html}</li>" for r in lesson.readings)
+        parts.append(f'<h3>{Markup.escape(cat.get("player.readings"))}</h3><ul class="readings">{items}</ul>')
+    return f'<section class="lesson-more">{"".join(parts)}</section>' if parts else ""
 
 
 def _longest_answer(item: Item) -> int:
@@ -149,21 +166,23 @@ def package_files(
     themed = {f"{PLAYER_DIR}/{rel}": src for rel, src in ctx.static("player").items() if not _is_script(rel)}
     files: dict[str, bytes] = {name: src.read_bytes() for name, src in {**themed, **scripts}.items()}
     files[LAUNCH] = launch_page(course, cset, ctx, runtime, [*scripts, *themed]).encode("utf-8")
+    diags = player_problems(course, cset, reserved)
+    if not any(d.code == "scorm-asset" for d in diags):
+        files.update((asset.path.replace("\\", "/"), asset.source.read_bytes()) for asset in cset.assets)
+    return dict(sorted(files.items())), diags
+
+
+def player_problems(course: Course, cset: CSet, reserved: tuple[str, ...] = ()) -> list[Diagnostic]:
+    """What stops a set from becoming a player folder, found without writing it (`check` asks too)."""
     diags: list[Diagnostic] = []
     taken = {name.casefold() for name in (LAUNCH, *reserved)}
     for asset in cset.assets:
         rel = asset.path.replace("\\", "/")  # check has proven it stays inside the curriculum
         if rel.casefold() in taken or rel.casefold().startswith(PLAYER_DIR + "/"):
-            diags.append(
-                error(
-                    "scorm-asset",
-                    f"asset {rel!r} would replace a file of the player",
-                    course.loc(cset.code),
-                    f"move it out of {PLAYER_DIR}/ and do not name it {' or '.join(sorted({LAUNCH, *reserved}))}",
-                )
-            )
-            continue
-        files[rel] = asset.source.read_bytes()
+            names = " or ".join(sorted({LAUNCH, *reserved}))
+            hint = f"move it out of {PLAYER_DIR}/ and do not name it {names}"
+            diags.append(error("scorm-asset", f"asset {rel!r} would replace a file of the player",
+                               course.loc(cset.code), hint))
     for ident in [o.id for o in cset.outcomes] + [it.id for it in cset.items]:
         if not _ID_SAFE.match(ident):
             diags.append(error("scorm-id", f"{ident!r} is not a valid SCORM identifier", course.loc(ident, cset.code)))
@@ -172,4 +191,4 @@ def package_files(
             if len(answer) > FILL_IN_MAX:  # the answer box takes no more, so nobody could type it
                 diags.append(error("scorm-fill-in", f"{it.id}: an accepted answer is longer than {FILL_IN_MAX} "
                                    "characters", course.loc(it.id, cset.code), "shorten the answer"))
-    return dict(sorted(files.items())), diags
+    return diags

@@ -14,7 +14,7 @@ from lxml import etree
 
 from builder.build.output import OutDir
 from builder.formats.base import Format, Job, Options
-from builder.formats.player.package import LAUNCH, package_files, suspend_bound
+from builder.formats.player.package import LAUNCH, package_files, player_problems, suspend_bound
 from builder.render.context import WriteContext
 from builder.resolve.course import Course, CSet
 from builder.rules.diagnostics import Diagnostic, Severity, error
@@ -25,14 +25,20 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SUSPEND_MAX_12 = 4096  # cmi.suspend_data is a CMIString4096 in SCORM 1.2 (64000 characters in 2004)
 
 
-def scorm_files(course: Course, cset: CSet, ctx: WriteContext, scorm: str) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    """The package's files but the manifest, with the problems SCORM `scorm` ("1.2" or "2004") adds."""
-    files, diags = package_files(course, cset, ctx, scorm, reserved=(MANIFEST,))
+def scorm_problems(course: Course, cset: CSet, scorm: str) -> list[Diagnostic]:
+    """What stops the set from becoming a SCORM `scorm` ("1.2" or "2004") package."""
+    diags = player_problems(course, cset, reserved=(MANIFEST,))
     if scorm == "1.2" and suspend_bound(cset) > SUSPEND_MAX_12:
         diags.append(error("scorm-suspend", f"{cset.code}: the saved progress may reach {suspend_bound(cset)} "
                            f"characters, more than SCORM 1.2 keeps ({SUSPEND_MAX_12})", course.loc(cset.code),
                            "split the set or use fewer long answers; SCORM 2004 allows 64000"))
-    return files, diags
+    return diags
+
+
+def scorm_files(course: Course, cset: CSet, ctx: WriteContext, scorm: str) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """The package's files but the manifest, and what stops the set from becoming one."""
+    files, _ = package_files(course, cset, ctx, scorm, reserved=(MANIFEST,))
+    return files, scorm_problems(course, cset, scorm)
 
 
 def manifest_id(course: Course, cset: CSet) -> str:
@@ -65,6 +71,9 @@ class ScormFormat(Format):
     """One zip per set: `<folder>/<CODE>.zip` with imsmanifest.xml at its root."""
 
     scorm: ClassVar[str]
+
+    def check(self, course: Course) -> list[Diagnostic]:
+        return [d for cset in course.sets for d in scorm_problems(course, cset, self.scorm)]
 
     def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
         assert job.set_code is not None
