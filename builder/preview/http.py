@@ -18,13 +18,23 @@ from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from builder.preview.pages import Pages, static_files
 
 if TYPE_CHECKING:
-    from builder.preview.server import App
+    from builder.preview.site import PdfGuides
+    from builder.preview.state import LiveState
+
+
+class App(Protocol):
+    """What the handler needs of the running preview (builder.preview.server.App)."""
+
+    root: Path
+    scorm_again: Path | None
+    state: LiveState
+    pdfs: PdfGuides
 
 SIM = re.compile(r"/sim/([A-Z][A-Z0-9]*)/")
 PDF = re.compile(r"/pdf/([A-Z][A-Z0-9]*)\.pdf")

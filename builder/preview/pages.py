@@ -10,8 +10,8 @@ import jinja2
 from builder.rules.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
-    from builder.preview.server import Status
     from builder.preview.site import SetEntry, Site
+    from builder.preview.state import Status
 
 ASSETS = Path(__file__).resolve().parent / "player_sim"
 SCORM_AGAIN_URL = "/__sim/scorm12.min.js"

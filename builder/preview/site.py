@@ -86,32 +86,23 @@ def build_site(root: Path, theme_name: str | None, folder: Path) -> Outcome:
 
 def _build(root: Path, theme_name: str | None, folder: Path) -> Outcome:
     from builder.build.output import OutDir
+    from builder.build.preflight import preflight
     from builder.formats.player.package import mastery_percent, package_files
-    from builder.render.context import WriteContext
-    from builder.render.i18n import CatalogueError
-    from builder.render.themes import ThemeError, load_theme
-    from builder.resolve.course import resolve
     from builder.rules.check import check_curriculum
 
     sources, diags = check_curriculum(root)
     if sources is None or _failed(diags):
         return Outcome(None, tuple(diags))
-    course = resolve(sources)
-    try:
-        theme = load_theme(theme_name or course.program.theme)
-    except ThemeError as exc:
-        return Outcome(None, (*diags, exc.diagnostic(sources.program_doc.loc(("theme",)))))
-    try:
-        ctx = WriteContext(theme, course.program.language)
-    except CatalogueError as exc:
-        where = sources.program_doc.loc(("language",))
-        hint = "use a language the theme has strings for"
-        return Outcome(None, (*diags, error("language-strings", str(exc), where, hint)))
+    # the same preflight as a build of the web export: the preview shows what that build would refuse
+    ready, found = preflight(sources, ["web"], theme_name)
+    diags += found
+    if ready is None or _failed(diags):
+        return Outcome(None, tuple(diags))
+    course, ctx = ready.course, ready.ctx
     files: dict[str, Path] = {}
     entries = []
     for cset in course.sets:
-        package, package_diags = package_files(course, cset, ctx, SCORM)
-        diags += package_diags
+        package, _ = package_files(course, cset, ctx, SCORM)  # its problems: in the preflight above
         out = OutDir(folder / "p" / cset.code)
         for rel, data in package.items():
             files[f"/p/{cset.code}/{rel}"] = out.write_bytes(rel, data)
