@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field, replace
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ from builder.source.model import (
     SingleChoice,
     TrueFalse,
 )
+from builder.source.model import Lesson as LessonSource
+from builder.source.model import Reading as ReadingSource
 
 
 @dataclass(frozen=True)
@@ -36,12 +39,28 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """A citation; `html` is the whole reference, escaped once, ready for any writer."""
+
+    author: str
+    title: str
+    publisher: str
+    year: int | None
+    url: str
+    note: str
+    html: str
+
+
+@dataclass(frozen=True)
 class Lesson:
     id: str
     title: str
     outcomes: tuple[str, ...]
     minutes: int
     body_html: str
+    readings: tuple[Reading, ...] = ()
+    activities_html: tuple[str, ...] = ()  # one block of HTML per prompt
+    discussion_html: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,6 +128,7 @@ class PortfolioTask:
     evidence: tuple[str, ...]
     levels: tuple[RubricLevel, ...]
     criteria: tuple[Criterion, ...]
+    pass_rule_html: str = ""  # the programme's portfolio pass rule, printed with every rubric
 
     @property
     def max_points(self) -> int:
@@ -182,6 +202,14 @@ class Route:
 
 
 @dataclass(frozen=True)
+class ScaleLevel:
+    name: str
+    points: int
+    met: bool
+    description: str
+
+
+@dataclass(frozen=True)
 class Program:
     id: str
     title: str
@@ -196,6 +224,7 @@ class Program:
     routes: tuple[Route, ...]
     time_limit_years: int | None
     theme: str
+    scale: tuple[ScaleLevel, ...] = ()  # the evaluation scale every rubric rates on, lowest first
 
 
 @dataclass(frozen=True)
@@ -311,7 +340,48 @@ def _item(src: Any) -> Item:
     raise TypeError(f"unknown item type {src.type}")
 
 
-def _set(m: CompetencySet, released: dt.date, required: bool, root: Path) -> CSet:
+def _reading(r: ReadingSource) -> Reading:
+    """Author. Title. Publisher, year. Address. Note. The title is a <cite>, the address a link; all escaped."""
+    parts = [escape(r.author.rstrip("."))] if r.author else []
+    parts.append(f"<cite>{escape(r.title)}</cite>")
+    published = ", ".join(x for x in (escape(r.publisher or ""), str(r.year or "")) if x)
+    if published:
+        parts.append(published)
+    text = ". ".join(parts) + "."
+    if r.url:
+        text += f' <a href="{escape(r.url)}">{escape(r.url)}</a>'
+    if r.note:
+        text += f' <span class="reading-note">{escape(r.note)}</span>'
+    return Reading(r.author or "", r.title, r.publisher or "", r.year, r.url or "", r.note or "", text)
+
+
+def _lesson(x: LessonSource) -> Lesson:
+    return Lesson(
+        x.id,
+        x.title,
+        tuple(x.outcomes),
+        x.minutes,
+        markup.block(x.body),
+        readings=tuple(_reading(r) for r in x.readings),
+        activities_html=tuple(markup.block(a) for a in x.activities),
+        discussion_html=tuple(markup.block(d) for d in x.discussion),
+    )
+
+
+def _scale_levels(t: Any, scale: tuple[ScaleLevel, ...]) -> tuple[RubricLevel, ...]:
+    if t.rubric.levels:
+        return tuple(RubricLevel(lv.name, lv.points) for lv in t.rubric.levels)
+    return tuple(RubricLevel(lv.name, lv.points) for lv in scale)
+
+
+def _set(
+    m: CompetencySet,
+    released: dt.date,
+    required: bool,
+    root: Path,
+    scale: tuple[ScaleLevel, ...] = (),
+    rule_html: str = "",
+) -> CSet:
     return CSet(
         code=m.code,
         title=m.title,
@@ -321,7 +391,7 @@ def _set(m: CompetencySet, released: dt.date, required: bool, root: Path) -> CSe
         summary_html=markup.block(m.summary),
         keywords=tuple(m.keywords),
         outcomes=tuple(Outcome(o.id, o.statement, o.bloom) for o in m.outcomes),
-        lessons=tuple(Lesson(x.id, x.title, tuple(x.outcomes), x.minutes, markup.block(x.body)) for x in m.lessons),
+        lessons=tuple(_lesson(x) for x in m.lessons),
         items=tuple(_item(it) for it in m.assessment.items),
         pools=tuple(Pool(p.id, p.draw, tuple(p.items)) for p in m.assessment.pools),
         mastery_score=m.assessment.mastery_score,
@@ -334,8 +404,9 @@ def _set(m: CompetencySet, released: dt.date, required: bool, root: Path) -> CSe
                 tuple(t.outcomes),
                 markup.block(t.task),
                 tuple(t.evidence),
-                tuple(RubricLevel(lv.name, lv.points) for lv in t.rubric.levels),
+                _scale_levels(t, scale),
                 tuple(Criterion(c.name, tuple(c.descriptors), tuple(c.outcomes)) for c in t.rubric.criteria),
+                rule_html,
             )
             for t in m.portfolio
         ),
@@ -358,6 +429,9 @@ def resolve(sources: Sources) -> Course:
     required = {c for r in requirements if r.choose is None for c in r.codes}
     by_code = {s.model.code: s.model for s in sources.sets}
     codes = [c for c in order if c in by_code] + sorted(c for c in by_code if c not in order)
+    levels = p.evaluation.scale if p.evaluation else []
+    scale = tuple(ScaleLevel(lv.name, lv.points, lv.met, lv.description or "") for lv in levels)
+    rule = markup.block(p.evaluation.pass_rule) if p.evaluation else ""
     program = Program(
         id=p.id,
         title=p.title,
@@ -370,13 +444,20 @@ def resolve(sources: Sources) -> Course:
         notice_html=markup.block(p.notice) if p.notice else "",
         requirements=requirements,
         routes=tuple(
-            Route(r.id.value, r.title, markup.block(r.description), markup.block(r.pass_rule) if r.pass_rule else "")
+            Route(
+                r.id.value,
+                r.title,
+                markup.block(r.description),
+                markup.block(r.pass_rule) if r.pass_rule else rule if r.id.value == "portfolio" else "",
+            )
             for r in p.routes
         ),
         time_limit_years=p.time_limit_years,
         theme=p.theme,
+        scale=scale,
     )
-    sets = tuple(_set(by_code[c], p.released, c in required, sources.root) for c in codes)
+    portfolio_rule = next((r.pass_rule_html for r in program.routes if r.id == "portfolio"), "")
+    sets = tuple(_set(by_code[c], p.released, c in required, sources.root, scale, portfolio_rule) for c in codes)
     return Course(program, sets, _locs(sources))
 
 

@@ -10,6 +10,7 @@ module to print the per-set counts table for a release note:
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections import Counter
@@ -36,7 +37,8 @@ LESSON_WORDS = (400, 900)
 ITEMS = (12, 20)
 GLOSSARY = (8, 15)
 MIN_SCENARIOS = 3
-MIN_CRITERIA = MIN_LEVELS = 4
+MIN_CRITERIA = 4
+MIN_LEVELS = 3  # the LSSC's own scale: met, partially met, not met
 # A verdict alone ("Correct.", "Not quite.") says nothing about why; this many
 # words must remain once the verdict is stripped.
 MIN_WHY_WORDS = 6
@@ -197,20 +199,29 @@ def _coverage_problems(m: CompetencySet) -> list[str]:
     return out
 
 
+@functools.cache
+def bundled_scale() -> tuple[tuple[str, int], ...]:
+    """The bundled programme's evaluation scale, which rubrics without `levels` rate on."""
+    sources, _ = check_curriculum(Path(__file__).resolve().parents[2] / "curriculum")
+    evaluation = sources.program.evaluation if sources else None
+    return tuple((lv.name, lv.points) for lv in evaluation.scale) if evaluation else ()
+
+
 def _portfolio_problems(m: CompetencySet) -> list[str]:
     if len(m.portfolio) != 1:
         return [f"portfolio tasks: {len(m.portfolio)}, want 1"]
     out: list[str] = []
     task = m.portfolio[0]
     rubric = task.rubric
-    if len(rubric.criteria) < MIN_CRITERIA or len(rubric.levels) < MIN_LEVELS:
-        out.append(f"rubric {len(rubric.criteria)} x {len(rubric.levels)}, want >= {MIN_CRITERIA} x {MIN_LEVELS}")
-    points = [lv.points for lv in rubric.levels]
+    levels = [(lv.name, lv.points) for lv in rubric.levels] or list(bundled_scale())
+    if len(rubric.criteria) < MIN_CRITERIA or len(levels) < MIN_LEVELS:
+        out.append(f"rubric {len(rubric.criteria)} x {len(levels)}, want >= {MIN_CRITERIA} x {MIN_LEVELS}")
+    points = [pts for _, pts in levels]
     if len(set(points)) < len(points) or points not in (sorted(points), sorted(points, reverse=True)):
         out.append(f"rubric level points are not strictly ordered: {points}")
     for c in rubric.criteria:
-        if len(c.descriptors) != len(rubric.levels):
-            out.append(f"criterion {c.name!r}: {len(c.descriptors)} descriptors for {len(rubric.levels)} levels")
+        if len(c.descriptors) != len(levels):
+            out.append(f"criterion {c.name!r}: {len(c.descriptors)} descriptors for {len(levels)} levels")
         if len(set(c.descriptors)) < len(c.descriptors):
             out.append(f"criterion {c.name!r}: two levels share a descriptor")
         thin = [d for d in c.descriptors if words(d) < MIN_DESCRIPTOR_WORDS]
@@ -250,7 +261,7 @@ def audit_set(m: CompetencySet) -> SetAudit:
         items_by_type={t: types[t] for t in ITEM_TYPES},
         scenarios=sum(it.scenario for it in m.assessment.items),
         criteria=len(rubric.criteria) if rubric else 0,
-        levels=len(rubric.levels) if rubric else 0,
+        levels=len(rubric.levels or bundled_scale()) if rubric else 0,
         glossary=len(m.glossary),
         problems=tuple(problems),
     )

@@ -99,7 +99,7 @@ def test_thin_rubric_is_caught(fnd: CompetencySet) -> None:
     task = fnd.portfolio[0]
     rubric = task.rubric.model_copy(update={"criteria": task.rubric.criteria[:3]})
     broken = fnd.model_copy(update={"portfolio": [task.model_copy(update={"rubric": rubric})]})
-    assert "rubric 3 x 4, want >= 4 x 4" in _problems(broken)
+    assert "rubric 3 x 3, want >= 4 x 3" in _problems(broken)
 
 
 def test_the_sample_project_fails_many_rules() -> None:

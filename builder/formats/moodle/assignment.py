@@ -34,7 +34,8 @@ PLUGINS = (
 def _intro(task: PortfolioTask) -> str:
     evidence = "".join(f"<li>{escape(e)}</li>" for e in task.evidence)
     outcomes = escape(", ".join(task.outcomes))
-    return f"{task.task_html}<h4>Evidence</h4><ul>{evidence}</ul><p>Outcomes: {outcomes}</p>"
+    rule = f"<h4>Pass rule</h4>{task.pass_rule_html}" if task.pass_rule_html else ""
+    return f"{task.task_html}<h4>Evidence</h4><ul>{evidence}</ul><p>Outcomes: {outcomes}</p>{rule}"
 
 
 def _rubric(task: PortfolioTask, cmid: int) -> Tree:

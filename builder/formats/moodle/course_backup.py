@@ -196,6 +196,12 @@ def _scorm_activity(course: Course, cset: CSet, n: int, cmid: int, section: int,
     return out, name
 
 
+def _readings_html(cset: CSet) -> str:
+    """The set's further reading, each source once, in lesson order (empty when no lesson cites any)."""
+    seen = list(dict.fromkeys(r.html for lesson in cset.lessons for r in lesson.readings))
+    return f"<h4>Further reading</h4><ul>{''.join(f'<li>{h}</li>' for h in seen)}</ul>" if seen else ""
+
+
 def _section(sid: int, number_: int, name: str | None, summary: str, sequence: Iterable[int], time: int) -> bytes:
     return _doc("section", [
         ("number", number_), ("name", name), ("summary", summary), ("summaryformat", 1),
@@ -249,7 +255,7 @@ def backup_entries(course: Course, ctx: WriteContext) -> tuple[dict[str, bytes],
             sequence.append(cmid)
             activities.append(_content("assign", cmid, n + 1, name))
         sections.append(("section", [("sectionid", n + 1), ("title", n), ("directory", f"sections/section_{n + 1}")]))
-        summary = _rule_html(course, cset) + cset.summary_html
+        summary = _rule_html(course, cset) + cset.summary_html + _readings_html(cset)
         entries[f"sections/section_{n + 1}/section.xml"] = _section(n + 1, n, f"{cset.code} {cset.title}", summary,
                                                                     sequence, time)
         entries[f"sections/section_{n + 1}/inforef.xml"] = _doc("inforef", [])

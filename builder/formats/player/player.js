@@ -219,8 +219,10 @@
     },
     lesson: function (s) {
       var l = C.lessons[s.n];
-      return [heading(l.title), el('p', { class: 'meta', text: t('minutes', { n: l.minutes }) }),
+      var out = [heading(l.title), el('p', { class: 'meta', text: t('minutes', { n: l.minutes }) }),
         el('div', { class: 'body', html: l.html })];
+      if (l.more) out.push(el('div', { class: 'more', html: l.more }));  // activities, discussion, further reading
+      return out;
     },
     assessment: function () {
       var tries = lms.keepsAttempts ? t('attempt_lms')

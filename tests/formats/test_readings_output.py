@@ -1,0 +1,66 @@
+"""Readings, activities, discussion prompts and the evaluation scale reach the player, guide, handbook and Moodle."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from builder.formats.base import Options
+from builder.formats.moodle.assignment import assign_activity
+from builder.formats.moodle.question_bank import question_bank
+from builder.formats.pdf import writer as pdf
+from builder.formats.player.package import content
+from builder.render.context import WriteContext
+from builder.render.themes import load_theme
+from builder.resolve.course import Course, resolve
+from builder.rules.check import check_curriculum
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "check"))
+from test_readings_and_scale import _lesson_extras, _scale  # noqa: E402
+
+URL = "https://www.ala.org/advocacy/intfreedom/librarybill"
+
+
+def _course(root: Path) -> Course:
+    _lesson_extras(root, URL)
+    _scale(root)
+    sources, diags = check_curriculum(root, base=root)
+    assert sources is not None, [d.render() for d in diags]
+    return resolve(sources)
+
+
+def test_the_player_shows_the_lesson_material_after_the_text(minimal: Path) -> None:
+    course = _course(minimal)
+    ctx = WriteContext(load_theme("default"), "en")
+    lesson = content(course, course.sets[0], ctx.catalogue, "1.2")["lessons"][0]
+    more = lesson["more"]
+    assert more.index("Try it at work") < more.index("To discuss") < more.index("Further reading")
+    assert f'<a href="{URL}">' in more and "&lt;b&gt;before" in more
+
+
+def test_the_player_leaves_out_an_empty_section(minimal: Path) -> None:
+    sources, _ = check_curriculum(minimal, base=minimal)
+    assert sources is not None
+    course = resolve(sources)
+    ctx = WriteContext(load_theme("default"), "en")
+    assert content(course, course.sets[0], ctx.catalogue, "1.2")["lessons"][0]["more"] == ""
+
+
+def test_guide_lists_readings_per_lesson_and_references_per_set_with_the_scale(minimal: Path) -> None:
+    course = _course(minimal)
+    for lang, refs, scale in (("en", "References", "Rating scale"), ("es", "Referencias", "Escala de valoración")):
+        html = pdf.prepare(course, "TST", WriteContext(load_theme("default"), lang), Options("a4")).html
+        assert 'id="references"' in html and refs in html
+        assert html.count("<cite>Library Bill of Rights") == 2  # once after the lesson, once in the references
+        assert scale in html and "Every criterion Met." in html
+    handbook = pdf.prepare(course, None, WriteContext(load_theme("default"), "en"), Options("a4")).html
+    assert handbook.count("<cite>Library Bill of Rights") == 1 and "Rating scale" in handbook
+
+
+def test_moodle_grader_info_and_assignment_print_the_pass_rule(minimal: Path) -> None:
+    course = _course(minimal)
+    cset = course.sets[0]
+    bank = question_bank(course, cset).decode()
+    assert "Every criterion Met." in bank[bank.index("<graderinfo") :]
+    files, _ = assign_activity(cset.portfolio[0], 5, 1, 0)
+    assert "Every criterion Met." in files["activities/assign_5/assign.xml"].decode()
