@@ -143,7 +143,7 @@ class LintSettings(Strict):
     ignore: list[Annotated[str, StringConstraints(pattern=r"^[a-z]+(-[a-z]+)*(:[A-Za-z][A-Za-z0-9-]*)?$")]] = Field(
         default_factory=list,
         description="Lint codes not to report, e.g. `negative-stem`, or waived for one item, lesson or set: "
-        "`option-length:TEC-Q4`, `key-longest:SUP`, `true-false-balance:programme`.",
+        "`option-length:ABC-Q4`, `key-longest:ABC`, `true-false-balance:programme`.",
     )
     min_items: Annotated[int, Field(ge=2)] = Field(
         4, description="Items of a kind a set needs before its key patterns are judged."
@@ -234,7 +234,7 @@ class Outcome(Strict):
 class Reading(Strict):
     """A structured citation: cite the source in your own words, never paste its text."""
 
-    author: Text | None = Field(None, description="Person or body responsible, e.g. `American Library Association`.")
+    author: Text | None = Field(None, description="Person or body responsible, e.g. an author or a standards body.")
     title: Text = Field(description="The source's own title.")
     publisher: Text | None = Field(None, description="Publisher or issuing body, when it differs from the author.")
     year: Annotated[int, Field(ge=1450, le=2100)] | None = Field(

@@ -59,7 +59,7 @@ CASES = [
         5,
         "statement",
     ),
-    Case("bad outcome id", "sets/tst.yaml", ("  - id: TST-1\n", "  - id: tst one\n"), "bad-id", 6, 9, "TEC-Q7"),
+    Case("bad outcome id", "sets/tst.yaml", ("  - id: TST-1\n", "  - id: tst one\n"), "bad-id", 6, 9, "write TST-ONE"),
     Case(
         "dangling outcome reference",
         "sets/tst.yaml",
@@ -105,7 +105,7 @@ CASES = [
         "unknown-set",
         9,
         21,
-        "known sets: TST",
+        "the codes of the files in sets/ are TST",
     ),
     Case("empty file", "sets/empty.yaml", "", "empty-file", 1, 1),
     Case("comment-only file", "sets/empty.yaml", "# nothing yet\n", "empty-file", 1, 1),
