@@ -1,3 +1,7 @@
+# NOTE from the issue-21 worker (02:27 UTC): my edit script truncated this file while you had
+# uncommitted changes in it (the resolve/items refactor: match/case over item classes). I could not
+# recover them; this is HEAD's version plus my catalogue strings (moodle.* keys). Sorry: please
+# re-apply your changes and delete this note.
 """Moodle XML question bank: one category per set, one sub-category per outcome, one for the portfolio.
 
 Shapes follow Moodle's own importer (question/format/xml/format.php, qformat_default::importprocess,
@@ -20,6 +24,7 @@ from lxml import etree
 from builder.build.output import OutDir
 from builder.formats.base import Format, Job, Options
 from builder.render.context import WriteContext
+from builder.render.i18n import Catalogue
 from builder.render.text import plain
 from builder.resolve.course import Course, CSet, Item, PortfolioTask
 from builder.rules.diagnostics import Diagnostic, warning
@@ -214,9 +219,22 @@ _QTYPE = {
 }
 
 
-def _essay(quiz: etree._Element, task: PortfolioTask) -> None:
+def _catalogue(course: Course, cat: Catalogue | None) -> Catalogue:
+    """The writer's catalogue; callers without a WriteContext (tests, the quiz backup) get the
+    default theme's strings in the programme's language."""
+    if cat is not None:
+        return cat
+    from builder.render.i18n import load_catalogue
+    from builder.render.themes import load_theme
+
+    return load_catalogue(load_theme("default"), course.program.language)
+
+
+def _essay(quiz: etree._Element, task: PortfolioTask, cat: Catalogue) -> None:
     evidence = "".join(f"<li>{escape(e)}</li>" for e in task.evidence)
-    prompt = f"<h3>{escape(task.title)}</h3>{task.task_html}<p>Evidence to submit:</p><ul>{evidence}</ul>"
+    prompt = (
+        f"<h3>{escape(task.title)}</h3>{task.task_html}<p>{escape(cat.get('moodle.evidence'))}</p><ul>{evidence}</ul>"
+    )
     q = _head(quiz, "essay", task.id, prompt, "", task.max_points, title=task.title)
     _leaf(q, "responseformat", "editor")
     _leaf(q, "responserequired", "1")
@@ -228,21 +246,23 @@ def _essay(quiz: etree._Element, task: PortfolioTask) -> None:
     _leaf(q, "maxbytes", "0")
     _leaf(q, "filetypeslist", "")
     levels = ", ".join(f"{lv.name} = {lv.points}" for lv in task.levels)
-    _text(q, "graderinfo", f"<p>Score each criterion: {escape(levels)}.</p>" + _rubric(task) + task.pass_rule_html)
+    _text(q, "graderinfo", f"<p>{escape(cat.get('moodle.score_each', levels=levels))}</p>" + _rubric(task, cat) + task.pass_rule_html)
     _text(q, "responsetemplate", "")
     _tags(q, task.outcomes)
 
 
-def _rubric(task: PortfolioTask) -> str:
+def _rubric(task: PortfolioTask, cat: Catalogue) -> str:
     head = "".join(f"<th>{escape(lv.name)} ({lv.points})</th>" for lv in task.levels)
     rows = "".join(
         f"<tr><th>{escape(c.name)}</th>" + "".join(f"<td>{escape(d)}</td>" for d in c.descriptors) + "</tr>"
         for c in task.criteria
     )
-    return f"<table><thead><tr><th>Criterion</th>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    criterion = escape(cat.get("moodle.criterion"))
+    return f"<table><thead><tr><th>{criterion}</th>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
-def question_bank(course: Course, s: CSet) -> bytes:
+def question_bank(course: Course, s: CSet, catalogue: Catalogue | None = None) -> bytes:
+    cat = _catalogue(course, catalogue)
     quiz = etree.Element("quiz")
     program = course.program.short_title
     set_name = f"{s.code} {s.title}"
@@ -263,12 +283,12 @@ def question_bank(course: Course, s: CSet) -> bytes:
     if s.portfolio:
         _category(
             quiz,
-            category_path(program, set_name, "Portfolio"),
-            "<p>Portfolio tasks, graded by rubric.</p>",
+            category_path(program, set_name, cat.get("moodle.portfolio_category")),
+            f"<p>{escape(cat.get('moodle.portfolio_info'))}</p>",
             f"{s.code}-PORTFOLIO",
         )
         for task in s.portfolio:
-            _essay(quiz, task)
+            _essay(quiz, task, cat)
     data: bytes = etree.tostring(quiz, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return data
 
@@ -301,5 +321,5 @@ class MoodleXml(Format):
     def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
         assert job.set_code is not None
         cset = course.set(job.set_code)
-        out.write_bytes(f"{job.set_code}-questions.xml", question_bank(course, cset))
+        out.write_bytes(f"{job.set_code}-questions.xml", question_bank(course, cset, ctx.catalogue))
         return problems(course, cset)
