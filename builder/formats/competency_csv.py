@@ -21,6 +21,7 @@ from html import escape
 from builder.build.output import OutDir
 from builder.formats.base import Format, Job, Options
 from builder.render.context import WriteContext
+from builder.render.i18n import Catalogue
 from builder.resolve.course import Course
 from builder.rules.diagnostics import Diagnostic
 
@@ -67,7 +68,18 @@ def _short(text: str) -> str:
     return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
 
 
-def rows(course: Course) -> list[tuple[str, ...]]:
+def _catalogue(course: Course, cat: Catalogue | None) -> Catalogue:
+    """The writer's catalogue; callers without a WriteContext get the default theme's strings."""
+    if cat is not None:
+        return cat
+    from builder.render.i18n import load_catalogue
+    from builder.render.themes import load_theme
+
+    return load_catalogue(load_theme("default"), course.program.language)
+
+
+def rows(course: Course, catalogue: Catalogue | None = None) -> list[tuple[str, ...]]:
+    cat = _catalogue(course, catalogue)
     p = course.program
     framework_id = f"{p.id}-{p.version}"
     out: list[tuple[str, ...]] = [HEADER]
@@ -92,13 +104,13 @@ def rows(course: Course) -> list[tuple[str, ...]]:
     exported = 0
     for s in course.sets:
         exported += 1
-        kind = "Required" if s.required else "Elective"
+        kind = cat.get("csv.required_set" if s.required else "csv.elective_set")
         out.append(
             (
                 "",
                 s.code,
                 _short(f"{s.code} {s.title}"),
-                _safe(f"<p>{kind} set.</p>{s.summary_html}"),
+                _safe(f"<p>{escape(kind)}</p>{s.summary_html}"),
                 FORMAT_HTML,
                 "",
                 "",
@@ -118,7 +130,10 @@ def rows(course: Course) -> list[tuple[str, ...]]:
                     s.code,
                     o.id,
                     _short(f"{o.id} {o.statement}"),
-                    _safe(f"<p>{escape(o.statement)}</p><p>Bloom level: {o.bloom.value}</p>"),
+                    _safe(
+                        f"<p>{escape(o.statement)}</p>"
+                        f"<p>{escape(cat.get('csv.bloom', level=cat.get('pdf.bloom.' + o.bloom.value)))}</p>"
+                    ),
                     FORMAT_HTML,
                     "",
                     "",
@@ -134,17 +149,17 @@ def rows(course: Course) -> list[tuple[str, ...]]:
     return out
 
 
-def framework_csv(course: Course) -> str:
+def framework_csv(course: Course, catalogue: Catalogue | None = None) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerows(rows(course))
+    writer.writerows(rows(course, catalogue))
     return buffer.getvalue()
 
 
 class CompetencyCsv(Format):
     name = "competency_csv"
     folder = "moodle"
-    version = "2"
+    version = "3"
 
     def owns(self, rel: str) -> bool:
         return rel == "competencies.csv"
@@ -153,5 +168,5 @@ class CompetencyCsv(Format):
         return [Job(self.name, None)]
 
     def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
-        out.write_text("competencies.csv", framework_csv(course))
+        out.write_text("competencies.csv", framework_csv(course, ctx.catalogue))
         return []

@@ -419,7 +419,7 @@ def resolve(sources: Sources) -> Course:
     p = sources.program
     requirements = tuple(
         Requirement(
-            r.title or ("Required" if r.required is not None else f"Choose {r.choose}"),
+            r.title or "",  # untitled: writers say "Required" / "Choose N" from their catalogue
             tuple(r.required if r.required is not None else (r.from_ or [])),
             r.choose,
         )

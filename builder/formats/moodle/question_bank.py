@@ -1,7 +1,3 @@
-# NOTE from the issue-21 worker (02:27 UTC): my edit script truncated this file while you had
-# uncommitted changes in it (the resolve/items refactor: match/case over item classes). I could not
-# recover them; this is HEAD's version plus my catalogue strings (moodle.* keys). Sorry: please
-# re-apply your changes and delete this note.
 """Moodle XML question bank: one category per set, one sub-category per outcome, one for the portfolio.
 
 Shapes follow Moodle's own importer (question/format/xml/format.php, qformat_default::importprocess,
@@ -17,6 +13,7 @@ qtype_ordering::import_from_xml). What those reject, and what this writer does a
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import assert_never
 from html import escape
 
 from lxml import etree
@@ -26,7 +23,16 @@ from builder.formats.base import Format, Job, Options
 from builder.render.context import WriteContext
 from builder.render.i18n import Catalogue
 from builder.render.text import plain
-from builder.resolve.course import Course, CSet, Item, PortfolioTask
+from builder.resolve.course import Course, CSet, PortfolioTask
+from builder.resolve.items import (
+    FillInItem,
+    Item,
+    MatchingItem,
+    MultipleChoiceItem,
+    OrderingItem,
+    SingleChoiceItem,
+    TrueFalseItem,
+)
 from builder.rules.diagnostics import Diagnostic, warning
 
 # question_bank::fraction_options_full() as percentages with Moodle's 7 decimals of a fraction:
@@ -59,8 +65,7 @@ def penalty(count: int) -> Decimal:
 
 def unsupported(item: Item) -> str | None:
     """Why Moodle cannot take this item as it is, or None. Such items are left out of the bank."""
-    right = sum(o.correct for o in item.options)
-    if item.type == "multiple_choice" and share(right) is None:
+    if isinstance(item, MultipleChoiceItem) and share(right := len(item.correct_keys)) is None:
         return f"{right} correct choices cannot share 100% in fractions Moodle accepts (at most 10 can)"
     return None
 
@@ -135,11 +140,11 @@ def _tags(q: etree._Element, values: tuple[str, ...]) -> None:
         _leaf(tag, "text", value)
 
 
-def _combined_feedback(q: etree._Element, item: Item, shownumcorrect: str | None = None) -> None:
+def _combined_feedback(q: etree._Element, right_html: str, wrong_html: str, shownumcorrect: str | None = None) -> None:
     # Only what the author wrote: Moodle shows its own (localised) right/wrong state next to it.
-    _text(q, "correctfeedback", item.correct_feedback_html)
-    _text(q, "partiallycorrectfeedback", item.incorrect_feedback_html)
-    _text(q, "incorrectfeedback", item.incorrect_feedback_html)
+    _text(q, "correctfeedback", right_html)
+    _text(q, "partiallycorrectfeedback", wrong_html)
+    _text(q, "incorrectfeedback", wrong_html)
     if shownumcorrect:
         _leaf(q, "shownumcorrect", shownumcorrect)
     else:
@@ -153,18 +158,18 @@ def _answer(q: etree._Element, fraction: str, text: str, feedback_html: str, fmt
     _text(ans, "feedback", feedback_html)
 
 
-def _choices(q: etree._Element, item: Item) -> None:
-    single = item.type == "single_choice"
+def _choices(q: etree._Element, item: SingleChoiceItem | MultipleChoiceItem) -> None:
+    single = isinstance(item, SingleChoiceItem)
     _leaf(q, "single", "true" if single else "false")
     _leaf(q, "shuffleanswers", "true")
     _leaf(q, "answernumbering", "abc")
     _leaf(q, "showstandardinstruction", "1")
-    _combined_feedback(q, item)
-    right = sum(o.correct for o in item.options)
-    wrong = len(item.options) - right
+    _combined_feedback(q, "", "")  # choices carry their own feedback
+    right = sum(o.correct for o in item.choices)
+    wrong = len(item.choices) - right
     credit = share(right)
     assert credit is not None  # unsupported() keeps such items out
-    for o in item.options:
+    for o in item.choices:
         if o.correct:
             fraction = _percent(credit)
         else:
@@ -176,36 +181,39 @@ def _choices(q: etree._Element, item: Item) -> None:
 
 def _question(quiz: etree._Element, item: Item) -> None:
     q = _head(quiz, _QTYPE[item.type], item.id, item.prompt_html, item.feedback_html, item.points)
-    if item.type in ("single_choice", "multiple_choice"):
-        _choices(q, item)
-    elif item.type == "true_false":
-        for o in item.options:  # matched by the answer text "true"/"false", not by position
-            _answer(q, "100" if o.correct else "0", o.key, o.feedback_html, fmt="moodle_auto_format")
-    elif item.type == "fill_in":
-        _leaf(q, "usecase", "1" if item.case_sensitive else "0")
-        for accepted in item.answers:
-            # "*" is Moodle's wildcard; qtype_shortanswer reads "\*" as a literal star
-            _answer(q, "100", accepted.replace("*", "\\*"), item.correct_feedback_html, fmt="moodle_auto_format")
-        _answer(q, "0", "*", item.incorrect_feedback_html, fmt="moodle_auto_format")
-    elif item.type == "matching":
-        _leaf(q, "shuffleanswers", "true")
-        _combined_feedback(q, item)
-        for left, target in zip(item.sources, item.options, strict=True):
-            sub = etree.SubElement(q, "subquestion", format="html")
-            _leaf(sub, "text", "").text = _cdata(left.html)
-            ans = etree.SubElement(sub, "answer")
-            _leaf(ans, "text", target.text)  # the choices of a drop-down: plain text
-    elif item.type == "ordering":
-        _leaf(q, "layouttype", "VERTICAL")
-        _leaf(q, "selecttype", "ALL")
-        _leaf(q, "selectcount", str(len(item.options)))
-        _leaf(q, "gradingtype", "ABSOLUTE_POSITION")
-        _leaf(q, "showgrading", "SHOW")
-        _leaf(q, "numberingstyle", "none")
-        _combined_feedback(q, item, shownumcorrect="1")
-        # the file order is the right order; Moodle renumbers the fractions 1..n on save
-        for position, step in enumerate(item.options, start=1):
-            _answer(q, f"{position}.0000000", step.html, "")
+    match item:
+        case SingleChoiceItem() | MultipleChoiceItem():
+            _choices(q, item)
+        case TrueFalseItem():
+            for o in item.choices:  # matched by the answer text "true"/"false", not by position
+                _answer(q, "100" if o.correct else "0", o.key, o.feedback_html, fmt="moodle_auto_format")
+        case FillInItem():
+            _leaf(q, "usecase", "1" if item.case_sensitive else "0")
+            for accepted in item.answers:
+                # "*" is Moodle's wildcard; qtype_shortanswer reads "\*" as a literal star
+                _answer(q, "100", accepted.replace("*", "\\*"), item.correct_feedback_html, fmt="moodle_auto_format")
+            _answer(q, "0", "*", item.incorrect_feedback_html, fmt="moodle_auto_format")
+        case MatchingItem():
+            _leaf(q, "shuffleanswers", "true")
+            _combined_feedback(q, item.correct_feedback_html, item.incorrect_feedback_html)
+            for left, target in zip(item.sources, item.targets, strict=True):
+                sub = etree.SubElement(q, "subquestion", format="html")
+                _leaf(sub, "text", "").text = _cdata(left.html)
+                ans = etree.SubElement(sub, "answer")
+                _leaf(ans, "text", target.text)  # the choices of a drop-down: plain text
+        case OrderingItem():
+            _leaf(q, "layouttype", "VERTICAL")
+            _leaf(q, "selecttype", "ALL")
+            _leaf(q, "selectcount", str(len(item.steps)))
+            _leaf(q, "gradingtype", "ABSOLUTE_POSITION")
+            _leaf(q, "showgrading", "SHOW")
+            _leaf(q, "numberingstyle", "none")
+            _combined_feedback(q, item.correct_feedback_html, item.incorrect_feedback_html, shownumcorrect="1")
+            # the file order is the right order; Moodle renumbers the fractions 1..n on save
+            for position, step in enumerate(item.steps, start=1):
+                _answer(q, f"{position}.0000000", step.html, "")
+        case _:
+            assert_never(item)
     _tags(q, item.outcomes)
 
 
@@ -246,7 +254,8 @@ def _essay(quiz: etree._Element, task: PortfolioTask, cat: Catalogue) -> None:
     _leaf(q, "maxbytes", "0")
     _leaf(q, "filetypeslist", "")
     levels = ", ".join(f"{lv.name} = {lv.points}" for lv in task.levels)
-    _text(q, "graderinfo", f"<p>{escape(cat.get('moodle.score_each', levels=levels))}</p>" + _rubric(task, cat) + task.pass_rule_html)
+    score = f"<p>{escape(cat.get('moodle.score_each', levels=levels))}</p>"
+    _text(q, "graderinfo", score + _rubric(task, cat) + task.pass_rule_html)
     _text(q, "responsetemplate", "")
     _tags(q, task.outcomes)
 
@@ -300,7 +309,7 @@ def problems(course: Course, s: CSet) -> list[Diagnostic]:
         if reason:
             out.append(warning("moodle-skipped", f"item {item.id} is left out of the Moodle bank: {reason}",
                                course.loc(item.id, s.code), "mark at most 10 choices correct"))
-        elif item.type == "matching" and len(item.sources) < 3:
+        elif isinstance(item, MatchingItem) and len(item.sources) < 3:
             out.append(warning("moodle-matching", f"item {item.id} has {len(item.sources)} pairs; Moodle imports it "
                                "but its editor refuses to save a matching question with fewer than 3 answers",
                                course.loc(item.id, s.code), "add a third pair"))
