@@ -196,6 +196,18 @@ def check(directory: Path, strict: bool, debug: bool) -> None:
     _guard(debug, run)
 
 
+def _emit(text: str, out_file: Path | None) -> None:
+    """Print, or write to --out (a file a committee attaches to its minutes)."""
+    if out_file is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        out_file.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.UsageError(f"cannot write {out_file}: {exc.strerror or exc}") from exc
+    click.echo(f"wrote {out_file}", err=True)
+
+
 def _split(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
 
@@ -373,11 +385,19 @@ def new(directory: Path, program_id: str, title: str, code: str) -> None:
 @click.option(
     "--path", "subdir", default="curriculum", show_default=True, help="Curriculum folder inside the repository."
 )
+@click.option(
+    "--format", "format_", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True,
+    help="Markdown for minutes and pull requests, or an HTML page to print.",
+)
+@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the change log to FILE instead of the terminal.")
 @DEBUG
-def diff_command(old: str, new: str, subdir: str, debug: bool) -> None:
-    """List added/removed/changed outcomes, items and rubrics between two curricula.
+def diff_command(old: str, new: str, subdir: str, format_: str, out_file: Path | None, debug: bool) -> None:
+    """Show every change between two curricula, old → new, for the committee's minutes.
 
-    OLD and NEW are folders or git revisions (e.g. v2026.1, HEAD~3) of the current repository."""
+    OLD and NEW are folders or git revisions (e.g. v2026.1, HEAD~3) of the current repository. Every
+    changed field is listed with its old and new value: programme rules, routes, version, glossary,
+    outcomes, lessons, items (answers, keys, feedback), assessment settings and rubrics."""
 
     def run() -> int:
         from builder.resolve.course import resolve
@@ -398,7 +418,16 @@ def diff_command(old: str, new: str, subdir: str, debug: bool) -> None:
                 click.echo(f"{label}: cannot compare a curriculum with errors", err=True)
                 return EXIT_CONTENT
             courses.append(resolve(sources))
-        click.echo(changelog.as_markdown(changelog.compare(courses[0], courses[1]), old, new), nl=False)
+        changes = changelog.compare(courses[0], courses[1])
+        stamp = (
+            f"Version {courses[0].program.version} ({courses[0].program.released.isoformat()}) → "
+            f"{courses[1].program.version} ({courses[1].program.released.isoformat()})"
+        )
+        if format_ == "html":
+            text = changelog.as_html(changes, old, new, stamp, courses[1].program.language)
+        else:
+            text = changelog.as_markdown(changes, old, new, stamp)
+        _emit(text, out_file)
         return EXIT_OK
 
     _guard(debug, run)
