@@ -332,9 +332,17 @@ def build(
 @DIR_ARG
 @click.option("--format", "format_", type=click.Choice(["text", "csv", "html"]), default="text", show_default=True)
 @click.option("--set", "set_", default=None, help="Comma-separated set codes (default: all).")
+@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the matrix to FILE instead of the terminal.")
+@click.option("--width", type=click.IntRange(60, 1000), default=None,
+              help="Columns of the text table (default: the terminal's).")
 @DEBUG
-def matrix_command(directory: Path, format_: str, set_: str | None, debug: bool) -> None:
-    """Show outcomes × lessons/items/portfolio coverage, flagging gaps."""
+def matrix_command(directory: Path, format_: str, set_: str | None, out_file: Path | None, width: int | None,
+                   debug: bool) -> None:
+    """Show which lessons, items and portfolio tasks cover each outcome, flagging gaps.
+
+    The text table fits the terminal and is followed by what every id is (statements, lesson titles,
+    item prompts) and the programme's version and date; csv and html carry the same."""
 
     def run() -> int:
         from builder.resolve.course import resolve
@@ -347,11 +355,12 @@ def matrix_command(directory: Path, format_: str, set_: str | None, debug: bool)
         course = resolve(sources)
         rows = coverage.matrix(course, _split(set_) or None)
         if format_ == "csv":
-            click.echo(coverage.as_csv(rows), nl=False)
+            text = coverage.as_csv(rows)
         elif format_ == "html":
-            click.echo(coverage.as_html(rows, f"{course.program.title}: coverage"), nl=False)
+            text = coverage.as_html(rows, f"{course.program.title}: coverage", course)
         else:
-            click.echo(coverage.as_text(rows), nl=False)
+            text = coverage.as_text(rows, course, width or (120 if out_file else None))
+        _emit(text, out_file)
         return EXIT_OK
 
     _guard(debug, run)

@@ -12,10 +12,13 @@ then assessed at the stated level.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import io
+import shutil
 from dataclasses import dataclass
 
+from builder.render.text import plain
 from builder.resolve.course import Course, CSet, PortfolioTask
 from builder.source.model import Bloom
 
@@ -35,6 +38,7 @@ class Row:
     portfolio: tuple[str, ...]
     gaps: tuple[str, ...]
     level: str | None  # why the items fall short of `bloom`, if they do
+    statement: str = ""
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -94,6 +98,7 @@ def rows_for(s: CSet) -> list[Row]:
                 portfolio=tasks,
                 gaps=_gaps(lessons, len(items), len(types), tasks),
                 level=_level(o.bloom, tagged, len(items) - len(tagged), tasks),
+                statement=o.statement,
             )
         )
     return rows
@@ -103,7 +108,10 @@ def matrix(course: Course, codes: list[str] | None = None) -> list[Row]:
     return [r for s in course.sets if not codes or s.code in codes for r in rows_for(s)]
 
 
-HEADER = ("set", "outcome", "bloom", "lessons", "items", "item types", "highest item level", "portfolio", "flags")
+HEADER = (
+    "set", "outcome", "bloom", "lessons", "items", "item types", "highest item level", "portfolio", "statement", "flags"
+)
+STATEMENT = HEADER.index("statement")
 
 
 def _cells(r: Row, item_ids: bool = True) -> tuple[str, ...]:
@@ -122,22 +130,92 @@ def _cells(r: Row, item_ids: bool = True) -> tuple[str, ...]:
         ", ".join(r.item_types) or "-",
         r.highest_item_bloom.value if r.highest_item_bloom else "-",
         " ".join(r.portfolio) or "-",
+        r.statement or "-",
         "; ".join(r.flags) or "ok",
     )
 
 
+UNSTATED = "item levels not stated"
+
+
+TEXT_HEADER = ("set", "outcome", "bloom", "lessons", "items", "types", "top level", "portfolio", "statement", "flags")
+_SHORT_TYPES = {
+    "single_choice": "sc",
+    "multiple_choice": "mc",
+    "true_false": "tf",
+    "fill_in": "fill",
+    "matching": "match",
+    "ordering": "order",
+}
+
+
+def _text_cells(r: Row) -> tuple[str, ...]:
+    """The terminal's cells: item types abbreviated (sc, mc, tf, fill, match, order)."""
+    cells = list(_cells(r, item_ids=False))
+    cells[5] = ",".join(_SHORT_TYPES.get(t, t) for t in r.item_types) or "-"
+    return tuple(cells)
+
+
 def summary(rows: list[Row]) -> str:
+    """Outcomes whose items state no `bloom` are counted apart: nothing says they are below level."""
     gaps = sum(1 for r in rows if r.gaps)
-    level = sum(1 for r in rows if r.level)
-    return f"{len(rows)} outcomes: {gaps} with coverage gaps, {level} assessed by items below their Bloom level"
+    level = sum(1 for r in rows if r.level and r.level != UNSTATED)
+    unstated = sum(1 for r in rows if r.level == UNSTATED)
+    text = f"{len(rows)} outcomes: {gaps} with coverage gaps, {level} assessed by items below their Bloom level"
+    if unstated:
+        text += f", {unstated} whose items state no Bloom level (add `bloom:` to compare)"
+    return text
 
 
-def as_text(rows: list[Row]) -> str:
-    # item ids make the table too wide for a terminal: the count only here, ids in csv/html
-    cells = [HEADER] + [_cells(r, item_ids=False) for r in rows]
+def stamp(course: Course, today: dt.date | None = None) -> str:
+    """Which curriculum a printed matrix shows, and when it was made."""
+    p = course.program
+    made = (today or dt.date.today()).isoformat()
+    versions = ", ".join(f"{s.code} {s.version}" for s in course.sets)
+    return f"{p.title}, version {p.version} of {p.released.isoformat()} (sets: {versions}); made {made}"
+
+
+def _titles(course: Course, rows: list[Row], width: int) -> list[str]:
+    """Lesson titles and item prompts of the ids the table names, one line each, cut to the width."""
+    wanted = {code for code in (r.set_code for r in rows)}
+    lines = []
+    for s in course.sets:
+        if s.code not in wanted:
+            continue
+        for o in s.outcomes:
+            lines.append(_fit(f"{o.id}  {o.statement}", width))
+        for lesson in s.lessons:
+            lines.append(_fit(f"{lesson.id}  {lesson.title} ({lesson.minutes} min)", width))
+        for it in s.items:
+            lines.append(_fit(f"{it.id}  {plain(it.prompt_html)}", width))
+        for t in s.portfolio:
+            lines.append(_fit(f"{t.id}  {t.title}", width))
+    return lines
+
+
+def _fit(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: max(1, width - 1)] + "…"
+
+
+def as_text(rows: list[Row], course: Course | None = None, width: int | None = None) -> str:
+    """A table that fits the terminal: item counts (ids in csv/html), the statement in what width is
+    left; then, with `course`, every id's statement, title or prompt, and the version/date stamp."""
+    width = width or shutil.get_terminal_size((100, 24)).columns
+    cells = [TEXT_HEADER] + [_text_cells(r) for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(HEADER))]
+    others = sum(w for i, w in enumerate(widths) if i != STATEMENT) + 2 * (len(widths) - 1)
+    room = min(widths[STATEMENT], width - others)
+    if room < 16:  # no room: the statements are listed under the table
+        cells = [row[:STATEMENT] + row[STATEMENT + 1 :] for row in cells]
+        del widths[STATEMENT]
+    else:
+        widths[STATEMENT] = room
+        cells = [tuple(_fit(v, room) if i == STATEMENT else v for i, v in enumerate(row)) for row in cells]
     lines = ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    if course is not None:
+        lines += ["", "What the ids are:", *("  " + t for t in _titles(course, rows, width - 2)), "", stamp(course)]
     lines.append(f"\n{summary(rows)}")
     return "\n".join(lines) + "\n"
 
@@ -151,22 +229,48 @@ def as_csv(rows: list[Row]) -> str:
     return buffer.getvalue()
 
 
-def _tr(r: Row) -> str:
-    kind = "gap" if r.gaps else "level" if r.level else ""
+def _tr(r: Row, names: dict[str, str]) -> str:
+    kind = "gap" if r.gaps else "level" if r.level and r.level != UNSTATED else ""
     attr = f' class="{kind}"' if kind else ""
-    return f"<tr{attr}>" + "".join(f"<td>{html.escape(c)}</td>" for c in _cells(r)) + "</tr>\n"
+    cells = [html.escape(c) for c in _cells(r)]
+    if names:
+        cells[3] = "<br>".join(_named(i, names) for i in r.lessons) or "-"
+        cells[7] = "<br>".join(_named(i, names) for i in r.portfolio) or "-"
+        if r.items:
+            cells[4] = f"{len(r.items)}: " + "<br>".join(_named(i, names) for i in r.items)
+    return f"<tr{attr}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>\n"
 
 
-def as_html(rows: list[Row], title: str) -> str:
+def _named(ident: str, names: dict[str, str]) -> str:
+    name = names.get(ident)
+    return f"{html.escape(ident)} {html.escape(name)}" if name else html.escape(ident)
+
+
+def _names(course: Course | None) -> dict[str, str]:
+    if course is None:
+        return {}
+    out: dict[str, str] = {}
+    for s in course.sets:
+        out.update({x.id: x.title for x in s.lessons})
+        out.update({t.id: t.title for t in s.portfolio})
+        out.update({it.id: _fit(plain(it.prompt_html), 90) for it in s.items})
+    return out
+
+
+def as_html(rows: list[Row], title: str, course: Course | None = None, language: str | None = None) -> str:
+    lang = language or (course.program.language if course is not None else "en")
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in HEADER)
-    body = "".join(_tr(r) for r in rows)
+    names = _names(course)
+    body = "".join(_tr(r, names) for r in rows)
+    made = f"<p>{html.escape(stamp(course))}</p>\n" if course is not None else ""
     return (
-        f'<!doctype html>\n<html lang="en"><meta charset="utf-8"><title>{html.escape(title)}</title>\n'
+        f'<!doctype html>\n<html lang="{html.escape(lang)}"><meta charset="utf-8"><title>{html.escape(title)}</title>\n'
         "<style>body{font:14px system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}"
         "th,td{border:1px solid #888;padding:.3rem .5rem;text-align:left;vertical-align:top}"
         "thead th{background:#eee;position:sticky;top:0}"
-        "tr.gap td{background:#f8d7da}tr.level td{background:#fff3cd}</style>\n"
-        f"<h1>{html.escape(title)}</h1>\n<p>{html.escape(summary(rows))}. "
+        "tr.gap td{background:#f8d7da}tr.level td{background:#fff3cd}.statement{color:#333;font-size:.9em}"
+        "@media print{thead{display:table-header-group}tr{break-inside:avoid}}</style>\n"
+        f"<h1>{html.escape(title)}</h1>\n{made}<p>{html.escape(summary(rows))}. "
         "Red rows have coverage gaps; yellow rows are assessed by items below the outcome's Bloom level.</p>\n"
         f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n"
     )
