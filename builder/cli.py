@@ -272,12 +272,13 @@ def build(
         started = time.perf_counter()
         console = Console(stderr=True, highlight=False)
         view: BarProgress | PlainProgress
+        workers = jobs or pipeline.default_workers()
         if quiet:
-            view = QuietProgress(sys.stderr)
+            view = QuietProgress(sys.stderr, workers)
         elif console.is_terminal:
-            view = BarProgress(console)
+            view = BarProgress(console, workers)
         else:
-            view = PlainProgress(sys.stderr)
+            view = PlainProgress(sys.stderr, workers)
         try:
             with view:
                 result = pipeline.build(

@@ -5,6 +5,7 @@ Everything goes to stderr, so stdout stays clean for scripts that read the final
 
 from __future__ import annotations
 
+import os
 from collections import Counter, defaultdict
 from pathlib import Path
 from types import TracebackType
@@ -16,22 +17,97 @@ from rich.table import Table
 
 from builder.formats.base import Job
 
+# The order the pipeline hands jobs to its workers: the costliest formats first (pipeline._COST).
+COST = {"pdf": 10, "scorm12": 2, "scorm2004": 2}  # keep in step with pipeline._COST
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{max(1, round(seconds))} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest:02d} s"
+
+
+class Tracker:
+    """What is building, what waits and why, and how long the rest will take.
+
+    The pipeline reports finished jobs only; which jobs are running follows from its order (costliest
+    formats first, each worker taking the next job) and the number of workers. The estimate is the
+    mean time of the jobs of each format built so far, spread over the workers."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.pending: list[Job] = []
+        self.times: dict[str, list[float]] = defaultdict(list)
+
+    def planned(self, jobs: list[Job]) -> None:
+        order = jobs if self.workers <= 1 else sorted(jobs, key=lambda j: -COST.get(j.format, 1))
+        self.pending = list(order)
+
+    def finished(self, job: Job, status: str, seconds: float) -> None:
+        if job in self.pending:
+            self.pending.remove(job)
+        if status == "built":
+            self.times[job.format].append(seconds)
+
+    def running(self) -> list[Job]:
+        return self.pending[: self.workers]
+
+    def status(self, fmt: str) -> str:
+        """"building TST, ABC", "waiting for a free worker: 3 pdf jobs first", or "done"."""
+        mine = [j for j in self.pending if j.format == fmt]
+        if not mine:
+            return "done"
+        now = [j.set_code or "programme" for j in self.running() if j.format == fmt]
+        if now:
+            return "building " + ", ".join(now)
+        ahead = Counter(j.format for j in self.pending[: self.pending.index(mine[0])])
+        first = ", ".join(f"{n} {name}" for name, n in ahead.items())
+        return f"waiting for a free worker: {first} job(s) first"
+
+    def eta(self) -> float | None:
+        """Seconds of work left over the workers, once a job was built to measure by."""
+        if not self.times or not self.pending:
+            return None
+        every = [t for ts in self.times.values() for t in ts]
+        overall = sum(every) / len(every)
+
+        def guess(job: Job) -> float:
+            own = self.times.get(job.format)
+            if own:
+                return sum(own) / len(own)
+            return overall * COST.get(job.format, 1) / 2
+
+        return sum(guess(j) for j in self.pending) / min(self.workers, len(self.pending))
+
+    def eta_text(self) -> str:
+        left = self.eta()
+        return f"about {_duration(left)} left" if left is not None else ""
+
 
 class PlainProgress:
-    """One line per finished job: readable in CI logs and when piped."""
+    """One line per finished job, with what builds next and the time left: readable in CI logs."""
 
-    def __init__(self, stream: TextIO):
+    def __init__(self, stream: TextIO, workers: int | None = None):
         self.stream = stream
         self.total = 0
         self.done = 0
+        self.tracker = Tracker(workers)
 
     def planned(self, jobs: list[Job]) -> None:
         self.total = len(jobs)
+        self.tracker.planned(jobs)
 
     def finished(self, job: Job, status: str, seconds: float) -> None:
         self.done += 1
+        self.tracker.finished(job, status, seconds)
         took = f" in {seconds:.2f} s" if status == "built" else ""
-        print(f"[{self.done}/{self.total}] {job.label} {status}{took}", file=self.stream, flush=True)
+        line = f"[{self.done}/{self.total}] {job.label} {status}{took}"
+        building = [j.label for j in self.tracker.running()]
+        if building and status == "built":
+            eta = self.tracker.eta_text()
+            line += f"; now building {', '.join(building)}" + (f"; {eta}" if eta else "")
+        print(line, file=self.stream, flush=True)
 
     def __enter__(self) -> PlainProgress:
         return self
@@ -43,28 +119,44 @@ class PlainProgress:
 class QuietProgress(PlainProgress):
     def finished(self, job: Job, status: str, seconds: float) -> None:
         self.done += 1
+        self.tracker.finished(job, status, seconds)
 
 
 class BarProgress:
-    """A bar per format on a terminal."""
+    """A bar per format on a terminal, each saying which sets it is building or why it waits, and the
+    time the whole build has left."""
 
-    def __init__(self, console: Console):
+    def __init__(self, console: Console, workers: int | None = None):
         self.bars = Progress(
             TextColumn("{task.description:<15}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
+            TextColumn("{task.fields[status]}"),
             console=console,
             transient=False,
         )
         self.tasks: dict[str, TaskID] = {}
+        self.tracker = Tracker(workers)
 
     def planned(self, jobs: list[Job]) -> None:
+        self.tracker.planned(jobs)
         for name, count in Counter(j.format for j in jobs).items():
-            self.tasks[name] = self.bars.add_task(name, total=count)
+            self.tasks[name] = self.bars.add_task(name, total=count, status="")
+        self._refresh()
 
     def finished(self, job: Job, status: str, seconds: float) -> None:
+        self.tracker.finished(job, status, seconds)
         self.bars.advance(self.tasks[job.format])
+        self._refresh()
+
+    def _refresh(self) -> None:
+        eta = self.tracker.eta_text()
+        for name, task in self.tasks.items():
+            state = self.tracker.status(name)
+            if eta and state != "done":
+                state += f" · build {eta}"
+            self.bars.update(task, status=state)
 
     def __enter__(self) -> BarProgress:
         self.bars.start()

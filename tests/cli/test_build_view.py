@@ -63,3 +63,37 @@ def test_summary_sizes_belong_to_their_format_even_in_a_shared_folder(tmp_path: 
     out = console.file.getvalue()  # type: ignore[attr-defined]
     rows = {ln.split()[0]: ln for ln in out.splitlines() if ln.strip().startswith(("moodle_xml", "competency"))}
     assert "2.0 KB" in rows["moodle_xml"] and "10 B" in rows["competency_csv"]
+
+
+def test_bars_say_which_sets_build_why_others_wait_and_the_time_left() -> None:
+    console = Console(file=io.StringIO(), force_terminal=True, width=160)
+    jobs = [Job("scorm12", "A"), Job("pdf", "A"), Job("pdf", "B"), Job("moodle_xml", "A")]
+    with BarProgress(console, workers=2) as bars:
+        bars.planned(jobs)
+        status = {t.description: t.fields["status"] for t in bars.bars.tasks}
+        assert status["pdf"] == "building A, B"  # the costliest first, one per worker
+        assert status["scorm12"] == "waiting for a free worker: 2 pdf job(s) first"
+        assert status["moodle_xml"] == "waiting for a free worker: 2 pdf, 1 scorm12 job(s) first"
+        bars.finished(jobs[1], "built", 10.0)
+        status = {t.description: t.fields["status"] for t in bars.bars.tasks}
+        assert status["scorm12"].startswith("building A · build about ")
+        assert status["pdf"].startswith("building B · build about ")
+
+
+def test_tracker_estimates_from_built_jobs() -> None:
+    from builder.build.progress import Tracker
+
+    tracker = Tracker(workers=1)
+    jobs = [Job("pdf", "A"), Job("pdf", "B"), Job("pdf", "C")]
+    tracker.planned(jobs)
+    assert tracker.eta() is None and tracker.eta_text() == ""
+    tracker.finished(jobs[0], "built", 30.0)
+    assert tracker.eta() == 60.0 and tracker.eta_text() == "about 1 min 00 s left"
+    tracker.finished(jobs[1], "cached", 0.0)
+    assert tracker.eta_text() == "about 30 s left"
+
+
+def test_logs_name_what_builds_next(minimal: Path, tmp_path: Path) -> None:
+    done = _run([str(minimal), "--out", str(tmp_path / "dist"), "--format", FORMATS, "-j", "1"], tmp_path)
+    first = next(ln for ln in done.stderr.splitlines() if ln.startswith("[1/3]"))
+    assert "; now building moodle_xml:TST; about " in first, first
