@@ -82,6 +82,8 @@ assessment:
         - text: The reader can finish one action before reading the next, and keeps their place
           correct: true
           feedback: Yes. One action per step lets the reader keep their place.
+        - text: It saves paper when the instructions are printed
+          feedback: Paper is not the point; one action per step keeps the reader from skipping one.
     - id: {code}-Q2
       type: true_false
       outcomes: [{code}-1]
