@@ -39,6 +39,7 @@ class Row:
     gaps: tuple[str, ...]
     level: str | None  # why the items fall short of `bloom`, if they do
     statement: str = ""
+    below: tuple[str, ...] = ()  # items whose stated level is below `bloom`, however high the others reach
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -99,6 +100,7 @@ def rows_for(s: CSet) -> list[Row]:
                 gaps=_gaps(lessons, len(items), len(types), tasks),
                 level=_level(o.bloom, tagged, len(items) - len(tagged), tasks),
                 statement=o.statement,
+                below=tuple(it.id for it in items if it.bloom is not None and it.bloom.rank < o.bloom.rank),
             )
         )
     return rows
@@ -164,6 +166,13 @@ def summary(rows: list[Row]) -> str:
     text = f"{len(rows)} outcomes: {gaps} with coverage gaps, {level} assessed by items below their Bloom level"
     if unstated:
         text += f", {unstated} whose items state no Bloom level (add `bloom:` to compare)"
+    items = {i for r in rows for i in r.items}
+    below = {i for r in rows for i in r.below}
+    if items:
+        create = {i for r in rows if r.bloom is Bloom.create for i in r.below}
+        text += f"; {len(below)} of {len(items)} items sit below the level of an outcome they assess"
+        if create:
+            text += f" ({len(create)} of them under create outcomes, which only a portfolio task reaches)"
     return text
 
 

@@ -52,7 +52,7 @@ def test_the_programme_page_links_each_analysed_set_to_the_last_report(
         capsys.readouterr()
         status, body = _get(port, "/")
         assert status == 200
-        assert re.search(r'href="/analysis/#set-TEC">Item analysis: 3\s+flags, 36 attempts</a>', body)
+        assert re.search(r'href="/analysis/#set-TEC">Item analysis: 3\s+flags, 37 attempts</a>', body)
         assert "#set-COM" not in body  # only the analysed set
         status, body = _get(port, "/analysis/")
         assert status == 200 and 'id="set-TEC"' in body and "item-negative-discrimination" in body

@@ -52,3 +52,17 @@ def test_set_meets_the_content_rules(checked: tuple[Sources, Course], code: str)
 def test_no_duplicate_prompts(checked: tuple[Sources, Course]) -> None:
     sources, _ = checked
     assert audit.duplicate_prompts([s.model for s in sources.sets]) == []
+
+
+def test_items_reach_their_outcomes_level_outside_create(checked: tuple[Sources, Course]) -> None:
+    """Issue 20 counted 74 of 197 items below their outcome's level. A committee accepts some recall items that
+    support an apply outcome, and no closed item reaches `create` (the portfolio does), but not a third of them."""
+    _, course = checked
+    below = [
+        it.id
+        for s in course.sets
+        for it in s.items
+        if it.bloom is not None
+        and any(it.bloom.rank < s.outcome(o).bloom.rank and s.outcome(o).bloom is not Bloom.create for o in it.outcomes)
+    ]
+    assert len(below) <= 25, below

@@ -67,8 +67,23 @@ def test_text_csv_html_agree(checked: tuple[Sources, Course]) -> None:
 
     text = matrix.as_text(rows)
     assert text.splitlines()[0].split()[:3] == ["set", "outcome", "bloom"]
+    course = checked[1]
+    below = {
+        it.id
+        for s in course.sets
+        for it in s.items
+        if it.bloom is not None and any(it.bloom.rank < s.outcome(o).bloom.rank for o in it.outcomes)
+    }
+    create = {
+        it.id
+        for s in course.sets
+        for it in s.items
+        if it.id in below and any(s.outcome(o).bloom is Bloom.create for o in it.outcomes)
+    }
     assert text.rstrip().endswith(
-        f"{len(rows)} outcomes: 0 with coverage gaps, {len(flagged)} assessed by items below their Bloom level"
+        f"{len(rows)} outcomes: 0 with coverage gaps, {len(flagged)} assessed by items below their Bloom level; "
+        f"{len(below)} of {sum(len(s.items) for s in course.sets)} items sit below the level of an outcome they "
+        f"assess ({len(create)} of them under create outcomes, which only a portfolio task reaches)"
     )
 
     table = list(csv.reader(io.StringIO(matrix.as_csv(rows))))
