@@ -22,7 +22,12 @@ from pdf_structure import heading_levels
 from PIL import Image
 from pypdf import PdfReader
 
-from builder.formats.pdf import view
+from builder import formats
+from builder.formats.base import Options
+from builder.formats.pdf import view, writer
+from builder.render import markup
+from builder.render.context import WriteContext
+from builder.render.themes import load_theme
 from builder.resolve.course import Course, resolve
 from builder.rules.check import check_curriculum
 
@@ -308,3 +313,114 @@ def test_smarten_sets_quotes_and_leaves_code_alone() -> None:
 
 def test_lesson_headings_sit_under_the_lesson_title() -> None:
     assert view.lift_headings("<h3>A</h3><h4 id=x>B</h4>") == "<h2>A</h2><h3 id=x>B</h3>"
+
+
+# ---------------------------------------------------------------- double-sided, typography, large print
+
+
+def render_pdf(tmp: Path, theme: str, code: str | None, options: Options, root: Path = REPO / "curriculum") -> Path:
+    """One guide (code) or the handbook (None) rendered straight through the writer."""
+    sources, diags = check_curriculum(root, base=root)
+    assert sources is not None, [d.render() for d in diags]
+    course = resolve(sources)
+    prepared = writer.prepare(course, code, WriteContext(load_theme(theme), course.program.language), options)
+    data, logged = writer.render(prepared)
+    assert not logged
+    out = tmp / f"{theme}-{code or 'handbook'}-{options.paper}-{options.sides}.pdf"
+    out.write_bytes(data)
+    return out
+
+
+def words(pdf: Path, page: int) -> list[tuple[float, str]]:
+    """(x of its left edge, word) of every word on one page (1-based)."""
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return [(float(x), html.unescape(w)) for x, w in re.findall(r'<word xMin="([\d.]+)"[^>]*>(.*?)</word>', out)]
+
+
+def test_double_sided_is_in_the_pdf_cache_key_only() -> None:
+    single, double = Options(), Options(sides="double")
+    assert writer.Pdf().option_key(single) == ["a4"]  # as before the option: no cached PDF invalidated
+    assert writer.Pdf().option_key(double) != writer.Pdf().option_key(single)
+    for name in formats.available():
+        fmt = formats.get(name)
+        # the others ignore it, unless they embed a PDF rendered with the pdf format's options (the handbook
+        # inside a Moodle course backup or a Common Cartridge)
+        embeds_pdf = fmt.option_key(double) == writer.Pdf().option_key(double)
+        assert embeds_pdf or fmt.option_key(single) == fmt.option_key(double), name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_double_sided_mirrors_pages_and_opens_chapters_on_the_right(paper: str, tmp_path: Path) -> None:
+    pdf = render_pdf(tmp_path, "default", "ACC", Options(paper, "double"))
+    reader = PdfReader(pdf)
+    width = float(reader.pages[0].mediabox.width)
+    openers = [reader.get_destination_page_number(e) for e in reader.outline if not isinstance(e, list)]
+    assert len(openers) > 5 and all(index % 2 == 0 for index in openers), openers  # index 0 = page 1, a recto
+    blanks = [n for n in range(1, len(reader.pages) + 1) if not words(pdf, n)]
+    assert blanks, "a chapter that ends on a right-hand page leaves the back of the sheet blank"
+    assert all(n % 2 == 0 and n in openers for n in blanks), blanks  # page n is blank only before an opener
+    for n in (5, 6, 10, 11):  # text pages: the folio and the running head outside, the margins mirrored
+        found = words(pdf, n)
+        folio = next(x for (x, w), (_, nxt) in zip(found, found[1:], strict=False) if w == "Page" and nxt == str(n))
+        body_left = min(x for x, _ in found)
+        if n % 2:  # right-hand page: binding on the left, wider inner margin
+            assert folio > width / 2 and body_left > 22 * MM, (n, folio, body_left)
+        else:
+            assert folio < width / 2 and body_left < 20 * MM, (n, folio, body_left)
+
+
+def test_single_sided_output_is_unchanged_by_the_option(tmp_path: Path) -> None:
+    sources, _ = check_curriculum(REPO / "curriculum", base=REPO / "curriculum")
+    assert sources is not None
+    course = resolve(sources)
+    ctx = WriteContext(load_theme("default"), course.program.language)
+    single = writer.prepare(course, "ACC", ctx, Options()).html
+    double = writer.prepare(course, "ACC", ctx, Options(sides="double")).html
+    assert "@page :left" not in single and "@page :left" in double
+    assert "break-before: right" in double
+
+
+def test_typography_where_markdown_becomes_html() -> None:
+    source = 'The "hold" shelf -- it\'s here... see `a "b" -- c...`, http://example.org/a--b and [x](http://e.org/"q"--)'
+    out = markup.block(source)
+    assert "\u201chold\u201d shelf \u2013 it\u2019s here\u2026" in out
+    assert '<code>a "b" -- c...</code>' in out or "<code>a &quot;b&quot; -- c...</code>" in out
+    assert "http://example.org/a--b" in out and 'href="http://e.org/%22q%22--"' in out
+    assert markup.inline("options (a), (b) and (c); 1 - 2") == "options (a), (b) and (c); 1 \u2013 2"  # no ©
+
+
+def test_answers_and_keys_keep_their_typing() -> None:
+    """Typography changes what is shown, never what is scored: accepted answers and option texts are
+    the source's characters (a learner types straight quotes)."""
+    root = REPO / "curriculum"
+    sources, _ = check_curriculum(root, base=root)
+    assert sources is not None
+    course = resolve(sources)
+    source_answers = {
+        it.id: tuple(it.answers) for s in sources.sets for it in s.model.assessment.items if hasattr(it, "answers")
+    }
+    printed = {it.id: tuple(it.answers) for s in course.sets for it in s.items if getattr(it, "answers", ())}
+    assert printed and all(printed[k] == source_answers[k] for k in printed)
+    curly = [it.prompt_html for s in course.sets for it in s.items if "\u2019" in it.prompt_html]
+    assert curly, "apostrophes in question prompts are typographic in every output"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_large_print_worksheet_keeps_reviewers_and_notes_with_its_rubric(paper: str, tmp_path: Path) -> None:
+    pdf = render_pdf(tmp_path, "high-contrast", None, Options(paper))
+    pages = [text(pdf, n, n) for n in range(1, len(PdfReader(pdf).pages) + 1)]
+    sheets = [n for n, page in enumerate(pages, start=1) if re.search(r"^Rubric worksheet$", page, re.M)]
+    assert len(sheets) == sum(len(s.portfolio) for s in resolve_lssc().sets)
+    for n in sheets:
+        page = pages[n - 1]
+        assert "Reviewer 1" in page and "Reviewer 2" in page and "Notes on the evidence" in page, (paper, n)
+        assert "Pass rule" in page, (paper, n)
+
+
+def resolve_lssc() -> Course:
+    sources, _ = check_curriculum(REPO / "curriculum", base=REPO / "curriculum")
+    assert sources is not None
+    return resolve(sources)
