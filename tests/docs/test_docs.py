@@ -264,3 +264,75 @@ def test_moodle_settings_name_tests_that_exist_and_use_the_documented_values() -
                                 ("Number of attempts", "maxattempt", "0"), ("Force completed", "forcecompleted", "0")):
         assert label in table
         assert re.search(rf'"{field}": {value},', source), field
+
+
+def test_site_builds_from_another_working_folder(tmp_path: Path) -> None:
+    """mkdocs.yml's paths (snippets, hooks, docs) are relative to itself, not to where mkdocs runs."""
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    base = re.search(r"base_path:\s*\[(.*?)\]", config)
+    assert base is not None and all(p.strip().startswith("!relative $config_dir") for p in base.group(1).split(","))
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    run = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(ROOT / "mkdocs.yml"), "-d", str(tmp_path / "site")],
+        cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert "Snippet" not in run.stderr and "snippet" not in run.stderr.lower(), run.stderr
+    assert "SHL-POOL1" in (tmp_path / "site" / "curriculum" / "sets" / "index.html").read_text(encoding="utf-8")
+
+
+def test_claims_about_the_default_build_match_the_formats() -> None:
+    """A page that says a format is (not) in the default build must agree with formats.DEFAULT."""
+    folders = {formats.get(name).folder: name for name in formats.available()}
+    wrong = []
+    for page in PAGES:
+        for line in page.read_text(encoding="utf-8").splitlines():
+            claim = re.search(r"not (?:in|part of) the default build|default build", line)
+            if claim is None:
+                continue
+            named = [name for folder, name in folders.items() if f"`{folder}/`" in line or f"--format {name}" in line]
+            negative = claim.group().startswith("not")
+            for name in named:
+                if negative == (name in formats.DEFAULT):
+                    wrong.append(f"{page.relative_to(DOCS)}: {name}: {line.strip()[:100]}")
+    assert not wrong, wrong
+
+
+def test_python_commands_name_the_projects_python() -> None:
+    """A script of the repository needs the packages coursepack is installed with: `.venv/bin/python`."""
+    bare = [
+        f"{b.label}: {line.strip()}"
+        for b in BLOCKS
+        if b.lang in ("sh", "console", "bash", "shell")
+        for line in b.body.splitlines()
+        if re.match(r"\s*(\$ )?python3? \S+\.py\b", line)
+    ]
+    assert not bare, bare
+
+
+def test_moodle_guide_settles_attempts_and_grade_to_pass() -> None:
+    """Every setting the set's YAML decides is given with its value in the SCORM activity guide."""
+    page = (DOCS / "lms" / "moodle-scorm.md").read_text(encoding="utf-8")
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| [^|]+ \| \*\*([^*]+)\*\* \| ([^|]+) \|", page, re.M)}
+    assert "Grade to pass" in rows and "mastery_score" in rows["Grade to pass"], rows.keys()
+    attempts = rows["Number of attempts"]
+    assert "attempts" in attempts and "`0` → **Unlimited**" in attempts, attempts
+    for field_name in ("attempts", "mastery_score"):
+        assert field_name in model.Assessment.model_fields
+
+
+def test_new_options_are_documented_where_a_curriculum_starts() -> None:
+    page = (DOCS / "curriculum" / "index.md").read_text(encoding="utf-8")
+    for param in cli.commands["new"].params:
+        if isinstance(param, click.Option):
+            assert f"`{param.opts[0]}`" in page, param.opts[0]
+
+
+def test_every_source_path_the_docs_name_exists() -> None:
+    """Module paths in the docs follow the code when it moves (builder/load.py → builder/source/load.py)."""
+    missing = []
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        for m in re.finditer(r"`((?:builder|tests|themes|bench)/[\w/.-]+\.(?:py|js|yaml|html|css))`", text):
+            if not (ROOT / m.group(1)).exists():
+                missing.append(f"{page.relative_to(DOCS)}: {m.group(1)}")
+    assert not missing, missing
