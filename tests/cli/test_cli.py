@@ -87,3 +87,34 @@ def test_strict_build_fails_on_a_writer_warning_and_publishes_nothing(minimal: P
     assert "warning[moodle-matching]" in capsys.readouterr().err
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
     assert (out / "moodle" / "TST-questions.xml").read_text(encoding="utf-8") == "the previous build"
+
+
+def test_dash_dash_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from builder import __version__
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"coursepack {__version__}\n"
+
+
+def test_check_without_a_folder_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 2
+    err = capsys.readouterr().err
+    assert "no folder given and there is no curriculum/ here" in err and "coursepack check ." in err
+    assert "coursepack new" in err
+
+
+def test_check_inside_a_curriculum_folder_needs_no_argument(monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(REPO / "tests/projects/minimal")
+    assert main(["check"]) == 0
+    assert capsys.readouterr().out.startswith("ok: 1 sets")
+
+
+def test_help_summaries_are_whole_sentences(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    listed = out.split("Commands:")[1]
+    assert "..." not in listed
+    assert "Check the curriculum and write packages and guides into the output" in " ".join(listed.split())
