@@ -17,11 +17,12 @@ _MODULES = {
     "moodle_course": ("moodle.course_backup", "MoodleCourse"),
     "cmi5": ("cmi5.writer", "Cmi5"),
     "web": ("web", "Web"),
+    "cc": ("cc.writer", "CommonCartridge"),
 }
 # Top-level folders of dist/ (each Format's `folder`, known without importing it): an output folder
 # holding anything else is not a previous build's and is never replaced.
-FOLDERS = frozenset({"scorm12", "scorm2004", "pdf", "moodle", "cmi5", "web"})
-DEFAULT = ("scorm12", "scorm2004", "cmi5", "pdf", "moodle_xml", "competency_csv", "moodle_course", "web")
+FOLDERS = frozenset({"scorm12", "scorm2004", "pdf", "moodle", "cmi5", "web", "cc"})
+DEFAULT = ("scorm12", "scorm2004", "cmi5", "pdf", "moodle_xml", "competency_csv", "moodle_course", "web", "cc")
 
 
 def available() -> list[str]:

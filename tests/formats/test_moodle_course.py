@@ -77,6 +77,8 @@ def test_the_tree_is_a_moodle2_course_backup_with_the_scorm12_packages(tmp_path:
         if activity.findtext("modulename") == "assign":  # a portfolio task, graded with its rubric
             assert etree.fromstring(data[f"{directory}/grading.xml"]).findtext("area/activemethod") == "rubric"
             continue
+        if activity.findtext("modulename") in ("resource", "quiz"):  # the handbook, a practice quiz: tested below
+            continue
         scorm = etree.fromstring(data[f"{directory}/scorm.xml"])
         assert scorm.findtext("scorm/version") == "SCORM_1.2"
         assert scorm.findtext("scorm/sha1hash") in packages.values()
@@ -84,3 +86,35 @@ def test_the_tree_is_a_moodle2_course_backup_with_the_scorm12_packages(tmp_path:
         own = {i for i, row in enumerate(files.iter("file"), start=1) if row.findtext("contextid") == scorm.get(
             "contextid")}
         assert ids == own  # the package zip and its unpacked files, in the activity's context
+
+
+def test_questions_handbook_and_competency_links(tmp_path: Path) -> None:
+    """questions.xml is the moodle_xml format's bank question for question; the handbook resource is the pdf
+    format's handbook byte for byte; competency links name the competency_csv framework's id numbers."""
+    mbz = _build(MINIMAL, tmp_path / "a", "moodle_course,moodle_xml,pdf,competency_csv")
+    with tarfile.open(mbz, "r:gz") as tar:
+        data = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}  # type: ignore[union-attr]
+    banks = [etree.parse(str(p)).getroot() for p in sorted((tmp_path / "a" / "moodle").glob("*-questions.xml"))]
+    in_xml = sorted(q.findtext("idnumber") or "" for b in banks for q in b.iter("question")
+                    if q.get("type") != "category")
+    in_xml_categories = sorted(q.findtext("idnumber") or "" for b in banks for q in b.iter("question")
+                               if q.get("type") == "category")
+    questions = etree.fromstring(data["questions.xml"])
+    assert sorted(e.findtext("idnumber") or "" for e in questions.iter("question_bank_entry")) == in_xml
+    categories = questions.findall("question_category")
+    # one top category for the course's bank (restore refuses two), then the programme's, the set's, the outcomes'
+    assert (categories[0].findtext("name"), categories[0].findtext("parent")) == ("top", "0")
+    assert sum(c.findtext("parent") == "0" for c in categories) == 1
+    assert sorted(c.findtext("idnumber") for c in categories if c.findtext("idnumber") != "$@NULL@$") == \
+        in_xml_categories
+    # the handbook
+    files = etree.fromstring(data["files.xml"])
+    [row] = [r for r in files.iter("file") if r.findtext("component") == "mod_resource"]
+    handbook = (tmp_path / "a" / "pdf" / "handbook.pdf").read_bytes()
+    assert row.findtext("filename") == "handbook.pdf" and row.findtext("contenthash") == hashlib.sha1(
+        handbook).hexdigest()
+    # competencies: the framework's id number is the CSV's first data row's
+    framework = (tmp_path / "a" / "moodle" / "competencies.csv").read_text(encoding="utf-8").splitlines()[1]
+    course_links = etree.fromstring(data["course/competencies.xml"])
+    fw = {c.findtext("frameworkidnumber") for c in course_links.iter("competency")}
+    assert len(fw) == 1 and framework.split(",")[1] == fw.pop()

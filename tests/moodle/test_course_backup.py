@@ -1,7 +1,8 @@
 """The programme's course backup (moodle/<program>.mbz) restored by the real Moodle 4.5, read back from its database.
 
 The restore is Moodle's own CLI (admin/cli/restore_backup.php, a new course in the default category); what
-it stored is read through Moodle's API by php/cp_course.php.
+it stored is read through Moodle's API by php/cp_course.php. The competency framework (competency_csv) is
+imported first, as the docs tell a trainer to, so that restore can link the course and its activities to it.
 """
 
 from __future__ import annotations
@@ -16,19 +17,22 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from builder.formats.moodle.course_backup import ordered_sets
+from builder.formats.moodle.course_backup import framework_idnumber, ordered_sets
 from builder.formats.player.package import mastery_percent
-from builder.resolve.course import resolve
+from builder.resolve.course import Course, resolve
 from builder.rules.check import check_curriculum
 
 from .expectations import edges
 from .learner import learner_in
 from .site import REPO, Moodle
+from .test_imports import QTYPE, expected_answers, moodle_answers
 from .test_player_in_moodle import play_through
 
 pytestmark = [pytest.mark.slow, pytest.mark.moodle, pytest.mark.xdist_group("moodle-backup")]
 COMPLETION_INCOMPLETE, COMPLETION_COMPLETE = 0, 1  # lib/completionlib.php
 HELPER = Path(__file__).resolve().parent / "php" / "cp_course.php"
+BACKUP = Path(__file__).resolve().parent / "php" / "cp_backup.php"
+RULE_NONE, RULE_EVIDENCE = 0, 1  # core_competency course_module_competency::OUTCOME_NONE, OUTCOME_EVIDENCE
 
 # docs/lms/moodle-scorm.md, "Recommended settings", as mod_scorm stores them
 RECOMMENDED = {"version": "SCORM_1.2", "grademethod": "1", "maxgrade": "100", "whatgrade": "0",
@@ -40,7 +44,7 @@ RECOMMENDED = {"version": "SCORM_1.2", "grademethod": "1", "maxgrade": "100", "w
 def mbz(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("mbz") / "dist"
     done = subprocess.run([sys.executable, "-m", "builder", "build", str(REPO / "curriculum"), "--out", str(out),
-                           "--format", "moodle_course"], capture_output=True, text=True, timeout=600)
+                           "--format", "moodle_course,competency_csv"], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     found = sorted((out / "moodle").glob("*.mbz"))
     assert len(found) == 1, found
@@ -59,7 +63,28 @@ def _restore(moodle: Moodle, mbz: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def restored(moodle: Moodle, mbz: Path) -> dict[str, Any]:
+def course() -> Course:
+    sources, _ = check_curriculum(REPO / "curriculum", base=REPO)
+    assert sources is not None
+    return resolve(sources)
+
+
+@pytest.fixture(scope="module")
+def framework(moodle: Moodle, mbz: Path, course: Course) -> str:
+    """The framework on the site before the restore (docs: framework first, then restore). Its id number can be
+    imported once per site: a long-lived site that has it from an earlier run keeps it."""
+    idnumber = framework_idnumber(course)
+    if not moodle.run(BACKUP, "--action=framework", f"--idnumber={idnumber}")["exists"]:
+        # another run on the same site may import it at the same moment: then its import stands
+        report = moodle.shared("competency_import.php", f"--file={mbz.parent / 'competencies.csv'}", ok=(0, 1, 2))
+        assert not report.get("dropped_rows"), report
+    found = moodle.run(BACKUP, "--action=framework", f"--idnumber={idnumber}")
+    assert found["competencies"] == len(course.sets) + sum(len(s.outcomes) for s in course.sets)
+    return idnumber
+
+
+@pytest.fixture(scope="module")
+def restored(moodle: Moodle, mbz: Path, framework: str) -> dict[str, Any]:
     courseid = _restore(moodle, mbz)
     return moodle.run(HELPER, "--action=read", f"--courseid={courseid}")
 
@@ -76,12 +101,13 @@ def test_restores_into_a_course_with_a_section_per_set_in_programme_order(restor
     assert info["fullname"].startswith(course.program.title) and info["shortname"].startswith(course.program.id)
     assert info["format"] == "topics" and restored["completion_enabled"]
     sections = restored["sections"]
-    assert "Programme rules" in sections[0]["summary"] and not sections[0]["activities"]
+    assert "Programme rules" in sections[0]["summary"]
+    assert [a["modname"] for a in sections[0]["activities"]] == ["resource"]
     assert [s["name"] for s in sections[1:]] == [f"{s.code} {s.title}" for s in sets]
     for section, cset in zip(sections[1:], sets, strict=True):
         rule = "Required set." if cset.required else "Elective set."
         assert rule in section["summary"], section["name"]
-        assert [a["modname"] for a in section["activities"]] == ["scorm"] + ["assign"] * len(cset.portfolio)
+        assert [a["modname"] for a in section["activities"]] == ["scorm", "quiz"] + ["assign"] * len(cset.portfolio)
         activity = section["activities"][0]
         assert activity["idnumber"] == cset.code
         scorm = activity["scorm"]
@@ -150,3 +176,90 @@ def test_a_learner_passes_a_set_and_the_gradebook_and_completion_move(
     assert float(state["grade"]) == pytest.approx(passing.pct)
     assert float(state["gradepass"]) == pytest.approx(mastery_percent(cset))
     assert state["completion"] == COMPLETION_COMPLETE
+
+
+def test_the_handbook_pdf_is_a_file_resource_on_top(restored: dict[str, Any], mbz: Path) -> None:
+    handbook = restored["sections"][0]["activities"][0]
+    assert handbook["name"].endswith("programme handbook (PDF)")
+    [pdf] = handbook["files"]
+    assert (pdf["filename"], pdf["mimetype"], pdf["sortorder"]) == ("handbook.pdf", "application/pdf", 1)
+    assert pdf["filesize"] > 100_000
+
+
+def _draws(cset: Any) -> dict[str, int]:
+    """Questions drawn per outcome: half the outcome's questions in the bank, rounded up."""
+    counts: dict[str, int] = {}
+    for item in cset.items:
+        counts[item.outcomes[0]] = counts.get(item.outcomes[0], 0) + 1
+    return {o: (n + 1) // 2 for o, n in counts.items()}
+
+
+def test_each_set_has_a_practice_quiz_drawing_from_its_outcome_categories(
+    moodle: Moodle, restored: dict[str, Any], course: Course
+) -> None:
+    categories = {c["idnumber"]: c for c in restored["categories"] if c["idnumber"]}
+    for cset in ordered_sets(course):
+        section = next(s for s in restored["sections"] if s["name"] == f"{cset.code} {cset.title}")
+        quiz = section["activities"][1]
+        assert quiz["modname"] == "quiz" and quiz["idnumber"] == f"{cset.code}-PRACTICE"
+        # one random question per slot, each from an outcome category of the course's own bank
+        slots = quiz["slots"]
+        assert all(s["random"] and not s["fixed"] and s["category_context_is_course"] for s in slots), cset.code
+        drawn: dict[str, int] = {}
+        for s in slots:
+            drawn[s["category"]] = drawn.get(s["category"], 0) + 1
+        assert drawn == _draws(cset), cset.code
+        assert quiz["quiz"]["sumgrades"] == len(slots) == quiz["slot_count"]
+        assert quiz["quiz"]["grade"] == 100 and quiz["quiz"]["completionminattempts"] == 1
+        assert quiz["completion"] == 2
+        # the bank's tree: top / programme / set / an outcome each (+ the portfolio), as the XML import makes it
+        assert categories[cset.code]["parent"] == course.program.short_title
+        for o in cset.outcomes:
+            items = sorted(it.id for it in cset.items if it.outcomes[0] == o.id)
+            if items:
+                assert categories[o.id]["parent"] == f"{cset.code} {cset.title}"
+                assert sorted(categories[o.id]["questions"]) == items, o.id
+        if cset.portfolio:
+            assert sorted(categories[f"{cset.code}-PORTFOLIO"]["questions"]) == sorted(t.id for t in cset.portfolio)
+    # Moodle's own attempt start resolves every random slot to a question of the slot's category
+    cset = ordered_sets(course)[0]
+    section = next(s for s in restored["sections"] if s["name"] == f"{cset.code} {cset.title}")
+    attempt = moodle.run(BACKUP, "--action=attempt", f"--cmid={section['activities'][1]['cmid']}")
+    drawn_ids = [d["idnumber"] for d in attempt["drawn"]]
+    assert len(drawn_ids) == sum(_draws(cset).values()) == len(set(drawn_ids))
+    by_id = {it.id: it for it in cset.items}
+    assert all(by_id[d["idnumber"]].outcomes[0] == d["category"] for d in attempt["drawn"])
+
+
+def test_the_bank_questions_hold_the_yaml_keys(moodle: Moodle, restored: dict[str, Any], course: Course) -> None:
+    """Every question restored from questions.xml, loaded through Moodle's question bank: the same type, mark
+    and answer key as the YAML (what test_imports checks for the Moodle XML import of the same bank)."""
+    loaded = {q["idnumber"]: q for q in moodle.site("questions", course=restored["course"]["shortname"])["questions"]}
+    items = [it for s in course.sets for it in s.items]
+    tasks = [t for s in course.sets for t in s.portfolio]
+    assert sorted(loaded) == sorted([it.id for it in items] + [t.id for t in tasks])
+    for it in items:
+        q = loaded[it.id]
+        assert (q["qtype"], q["defaultmark"]) == (QTYPE[it.type], it.points), it.id
+        assert q["category"].startswith(it.outcomes[0] + " "), it.id
+        assert moodle_answers(q, it.type) == expected_answers(it), it.id
+    for task in tasks:
+        assert (loaded[task.id]["qtype"], loaded[task.id]["defaultmark"]) == ("essay", task.max_points)
+
+
+def test_course_and_activities_link_to_the_framework_outcomes(restored: dict[str, Any], course: Course,
+                                                            framework: str) -> None:
+    outcomes = [o.id for s in ordered_sets(course) for o in s.outcomes]
+    assert restored["course_competencies"] == [[framework, o, RULE_NONE] for o in outcomes]
+    tasks = {t.id: t for s in course.sets for t in s.portfolio}
+    for cset in ordered_sets(course):
+        section = next(s for s in restored["sections"] if s["name"] == f"{cset.code} {cset.title}")
+        own = [o.id for o in cset.outcomes]
+        for activity in section["activities"]:
+            if activity["modname"] == "scorm":
+                assert activity["competencies"] == [[framework, o, RULE_EVIDENCE] for o in own]
+            elif activity["modname"] == "quiz":
+                assert activity["competencies"] == [[framework, o, RULE_NONE] for o in own]
+            else:
+                task = tasks[activity["idnumber"]]
+                assert activity["competencies"] == [[framework, o, RULE_EVIDENCE] for o in task.outcomes]

@@ -61,7 +61,8 @@ def _rubric(task: PortfolioTask, cmid: int) -> Tree:
     ])]
 
 
-def assign_activity(task: PortfolioTask, cmid: int, section: int, time: int) -> tuple[dict[str, bytes], str]:
+def assign_activity(task: PortfolioTask, cmid: int, section: int, time: int,
+                    competencies: Tree | None = None) -> tuple[dict[str, bytes], str]:
     """activities/assign_<cmid>/: assign instance cmid, context 100 + cmid, grade item 1 + cmid."""
     contextid, gradeitem = 100 + cmid, 1 + cmid
     name = f"{task.id} {task.title} (portfolio)"
@@ -80,7 +81,7 @@ def assign_activity(task: PortfolioTask, cmid: int, section: int, time: int) -> 
         ("overrides", []),
     ]
     prefix = f"activities/assign_{cmid}"
-    out = empty_activity_files(prefix)
+    out = empty_activity_files(prefix, competencies)
     out[f"{prefix}/assign.xml"] = doc("activity", [(f"assign id={cmid}", assign)], id=cmid, moduleid=cmid,
                                       modulename="assign", contextid=contextid)
     out[f"{prefix}/grading.xml"] = doc("areas", _rubric(task, cmid))

@@ -7,8 +7,16 @@ activities/scorm_N/, files.xml and files/ holding every file by its sha1, gzip-t
 - the course, named after the programme, with the programme's description and rules on top;
 - a section per set, required sets first and then the electives, in the order of the programme's
   requirements, the rule that applies to the set in the section summary;
+- on top, the programme handbook PDF as a File resource (resource.py: rendered here through the pdf format's
+  public functions, since a writer may not read another format's output);
 - in each section a SCORM activity holding the set's SCORM 1.2 package (the very bytes the scorm12
-  format writes), with the settings docs/lms/moodle-scorm.md recommends and completion on "passed".
+  format writes), with the settings docs/lms/moodle-scorm.md recommends and completion on "passed";
+  a practice quiz drawing random questions from the set's outcome categories of the question bank
+  (quiz.py: questions.xml is the moodle_xml format's bank, category for category); an assignment per
+  portfolio task graded with its rubric (assignment.py);
+- competency links by id number: the course to every outcome, each activity to the outcomes it covers.
+  Restore makes them only when the framework of the competency_csv format is on the site already (it
+  looks each competency up by the framework's and its own id number and skips what it does not find).
 
 Moodle's restore does not parse a SCORM package (restore_scorm_stepslib only inserts rows): the backup
 carries the package zip, its unpacked files (file area "content") and the two scorm_scoes rows that
@@ -29,13 +37,24 @@ from builder.build.output import OutDir
 from builder.build.output import deterministic_zip as _zip
 from builder.formats.base import Format, Job, Options
 from builder.formats.moodle.assignment import assign_activity
-from builder.formats.moodle.mbz import Node, Tree, module_xml
+from builder.formats.moodle.mbz import (
+    RULE_OUTCOME_EVIDENCE,
+    RULE_OUTCOME_NONE,
+    Node,
+    Tree,
+    competency_links,
+    module_xml,
+)
 from builder.formats.moodle.mbz import doc as _doc
 from builder.formats.moodle.mbz import empty_activity_files as _empty_activity_files
 from builder.formats.moodle.mbz import grade_item as _grade_item
+from builder.formats.moodle.question_bank import problems as bank_problems
+from builder.formats.moodle.quiz import Bank, add_set, quiz_activity
+from builder.formats.moodle.resource import HANDBOOK, handbook_pdf, resource_activity
+from builder.formats.pdf.writer import Pdf
 from builder.formats.player.package import LAUNCH, mastery_percent
 from builder.formats.scorm import scorm12
-from builder.formats.scorm.common import MANIFEST, scorm_files
+from builder.formats.scorm.common import MANIFEST, scorm_files, scorm_problems
 from builder.render.context import WriteContext
 from builder.render.text import number
 from builder.resolve.course import Course, CSet
@@ -120,7 +139,7 @@ class _Files:
         self.rows: Tree = []
         self.blobs: dict[str, bytes] = {}
 
-    def add(self, contextid: int, component: str, area: str, path: str, data: bytes) -> int:
+    def add(self, contextid: int, component: str, area: str, path: str, data: bytes, sortorder: int = 0) -> int:
         sha1 = hashlib.sha1(data).hexdigest()
         self.blobs[f"files/{sha1[:2]}/{sha1}"] = data
         folder, _, name = path.rpartition("/")
@@ -129,14 +148,14 @@ class _Files:
             ("contenthash", sha1), ("contextid", contextid), ("component", component), ("filearea", area),
             ("itemid", 0), ("filepath", f"/{folder}/" if folder else "/"), ("filename", name), ("userid", None),
             ("filesize", len(data)), ("mimetype", _mime(name)), ("status", 0), ("timecreated", self.time),
-            ("timemodified", self.time), ("source", None), ("author", None), ("license", None), ("sortorder", 0),
-            ("repositorytype", None), ("repositoryid", None), ("reference", None),
+            ("timemodified", self.time), ("source", None), ("author", None), ("license", None),
+            ("sortorder", sortorder), ("repositorytype", None), ("repositoryid", None), ("reference", None),
         ]))
         return fid
 
 
 def _scorm_activity(course: Course, cset: CSet, n: int, cmid: int, section: int, package: dict[str, bytes],
-                    files: _Files, time: int) -> tuple[dict[str, bytes], str]:
+                    files: _Files, time: int, competencies: Tree) -> tuple[dict[str, bytes], str]:
     """activities/scorm_<cmid>/: scorm instance n, context 100 + cmid, grade item 1 + cmid, scoes 2n-1, 2n."""
     contextid, gradeitem = 100 + cmid, 1 + cmid
     org_id, sco_id = 2 * n - 1, 2 * n
@@ -180,7 +199,7 @@ def _scorm_activity(course: Course, cset: CSet, n: int, cmid: int, section: int,
         ("completionstatusallscos", 0), ("autocommit", 0), ("scoes", scoes),
     ]
     prefix = f"activities/scorm_{cmid}"
-    out = _empty_activity_files(prefix)
+    out = _empty_activity_files(prefix, competencies)
     out[f"{prefix}/scorm.xml"] = _doc("activity", [(f"scorm id={n}", scorm)], id=n, moduleid=cmid,
                                       modulename="scorm", contextid=contextid)
     out[f"{prefix}/module.xml"] = module_xml("scorm", cmid, section, cset.code, time, SCORM_MODULE_VERSION)
@@ -220,12 +239,18 @@ def _setting(level: str, name: str, value: int | str, owner: tuple[str, str] | N
 ROOT_SETTINGS = (
     ("imscc11", 0), ("users", 0), ("anonymize", 0), ("role_assignments", 0), ("activities", 1), ("blocks", 0),
     ("files", 1), ("filters", 0), ("comments", 0), ("badges", 0), ("calendarevents", 0), ("userscompletion", 0),
-    ("logs", 0), ("grade_histories", 0), ("questionbank", 0), ("groups", 0), ("competencies", 0),
+    ("logs", 0), ("grade_histories", 0), ("questionbank", 1), ("groups", 0), ("competencies", 1),
     ("customfield", 0), ("contentbankcontent", 0), ("xapistate", 0), ("legacyfiles", 0),
 )
 
 
-def backup_entries(course: Course, ctx: WriteContext) -> tuple[dict[str, bytes], list[Diagnostic]]:
+def framework_idnumber(course: Course) -> str:
+    """The id number the competency_csv format gives the framework (its first data row)."""
+    return f"{course.program.id}-{course.program.version}"
+
+
+def backup_entries(course: Course, ctx: WriteContext, options: Options | None = None) -> tuple[dict[str, bytes],
+                                                                                            list[Diagnostic]]:
     """Every member of the .mbz by path, or the package errors that stop it."""
     p = course.program
     time = calendar.timegm(p.released.timetuple())
@@ -234,23 +259,47 @@ def backup_entries(course: Course, ctx: WriteContext) -> tuple[dict[str, bytes],
     entries: dict[str, bytes] = {}
     diags: list[Diagnostic] = []
     sets = ordered_sets(course)
+    framework = framework_idnumber(course)
     activities: Tree = []
     sections: Tree = [("section", [("sectionid", 1), ("title", 0), ("directory", "sections/section_1")])]
     cmid = 0
+    top: list[int] = []
+    handbook, found = handbook_pdf(course, ctx, options or Options())
+    diags += found
+    if handbook is not None:
+        cmid += 1
+        file_id = files.add(100 + cmid, "mod_resource", "content", HANDBOOK, handbook, sortorder=1)
+        members, name = resource_activity(course, cmid, 1, time, file_id)
+        entries.update(members)
+        top.append(cmid)
+        activities.append(_content("resource", cmid, 1, name))
+    bank = Bank(f"coursepack+{p.id}+{p.version}", time)
+    for cset in sets:
+        add_set(bank, course, cset)
+        diags += bank_problems(course, cset)
     for n, cset in enumerate(sets, start=1):
         package, found = scorm_files(course, cset, ctx, "1.2")
         diags += found
         if any(d.severity is Severity.ERROR for d in found):
             continue
         package[MANIFEST] = scorm12.manifest(course, cset, sorted(package))
+        outcomes = [o.id for o in cset.outcomes]
         cmid += 1
-        members, name = _scorm_activity(course, cset, n, cmid, n + 1, package, files, time)
+        members, name = _scorm_activity(course, cset, n, cmid, n + 1, package, files, time,
+                                        competency_links(framework, outcomes, RULE_OUTCOME_EVIDENCE))
         entries.update(members)
         sequence = [cmid]
         activities.append(_content("scorm", cmid, n + 1, name))
+        cmid += 1
+        members, name = quiz_activity(bank, cset, cmid, n + 1, time,
+                                      competency_links(framework, outcomes, RULE_OUTCOME_NONE))
+        entries.update(members)
+        sequence.append(cmid)
+        activities.append(_content("quiz", cmid, n + 1, name))
         for task in cset.portfolio:
             cmid += 1
-            members, name = assign_activity(task, cmid, n + 1, time)
+            members, name = assign_activity(task, cmid, n + 1, time,
+                                            competency_links(framework, task.outcomes, RULE_OUTCOME_EVIDENCE))
             entries.update(members)
             sequence.append(cmid)
             activities.append(_content("assign", cmid, n + 1, name))
@@ -261,9 +310,11 @@ def backup_entries(course: Course, ctx: WriteContext) -> tuple[dict[str, bytes],
         entries[f"sections/section_{n + 1}/inforef.xml"] = _doc("inforef", [])
     if any(d.severity is Severity.ERROR for d in diags):
         return {}, diags
-    entries["sections/section_1/section.xml"] = _section(1, 0, None, _course_summary(course), [], time)
+    entries["questions.xml"] = bank.xml()
+    entries["sections/section_1/section.xml"] = _section(1, 0, None, _course_summary(course), top, time)
     entries["sections/section_1/inforef.xml"] = _doc("inforef", [])
-    entries.update(_course_files(course, time))
+    entries.update(_course_files(course, time, competency_links(
+        framework, [o.id for s in sets for o in s.outcomes], RULE_OUTCOME_NONE, course=True)))
     entries["files.xml"] = _doc("files", files.rows)
     entries.update(files.blobs)
     entries.update(_root_files(time))
@@ -303,7 +354,7 @@ def _content(modname: str, cmid: int, section: int, title: str) -> tuple[str, No
                          ("directory", f"activities/{modname}_{cmid}")])
 
 
-def _course_files(course: Course, time: int) -> dict[str, bytes]:
+def _course_files(course: Course, time: int, competencies: Tree) -> dict[str, bytes]:
     p = course.program
     return {
         "course/course.xml": _doc("course", [
@@ -324,7 +375,8 @@ def _course_files(course: Course, time: int) -> dict[str, bytes]:
         ], id=1, contextid=2),
         "course/calendar.xml": _doc("events", []),
         "course/comments.xml": _doc("comments", []),
-        "course/competencies.xml": _doc("course_competencies", [("competencies", []), ("user_competencies", [])]),
+        "course/competencies.xml": _doc("course_competencies", [("competencies", competencies),
+                                                                 ("user_competencies", [])]),
         "course/completiondefaults.xml": _doc("course_completion_defaults", []),
         "course/contentbank.xml": _doc("contents", []),
         "course/enrolments.xml": _doc("enrolments", [("enrols", [])]),
@@ -352,7 +404,6 @@ def _root_files(time: int) -> dict[str, bytes]:
         "grade_history.xml": _doc("grade_history", [("grade_grades", [])]),
         "groups.xml": _doc("groups", [("groupcustomfields", []), ("groupings", [("groupingcustomfields", [])])]),
         "outcomes.xml": _doc("outcomes_definition", []),
-        "questions.xml": _doc("question_categories", []),
         "roles.xml": _doc("roles_definition", []),
         "scales.xml": _doc("scales_definition", []),
         "users.xml": _doc("users", []),
@@ -362,7 +413,10 @@ def _root_files(time: int) -> dict[str, bytes]:
 class MoodleCourse(Format):
     name = "moodle_course"
     folder = "moodle"
-    version = "2"
+    version = "3"
+
+    def option_key(self, options: Options) -> list[str]:
+        return Pdf().option_key(options)  # the handbook inside is rendered with the pdf format's options
 
     def owns(self, rel: str) -> bool:
         return rel.endswith(".mbz")
@@ -370,8 +424,11 @@ class MoodleCourse(Format):
     def jobs(self, course: Course) -> list[Job]:
         return [Job(self.name, None)]
 
+    def check(self, course: Course) -> list[Diagnostic]:
+        return [d for cset in course.sets for d in (*scorm_problems(course, cset, "1.2"), *bank_problems(course, cset))]
+
     def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
-        entries, diags = backup_entries(course, ctx)
+        entries, diags = backup_entries(course, ctx, options)
         if entries:
             out.write_tgz(f"{course.program.id}.mbz", entries)
         return diags

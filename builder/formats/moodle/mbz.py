@@ -34,11 +34,12 @@ def doc(root: str, children: Tree, **attrs: str | int) -> bytes:
     return XML_DECLARATION + etree.tostring(el, xml_declaration=False, encoding="UTF-8", pretty_print=True)
 
 
-def empty_activity_files(prefix: str) -> dict[str, bytes]:
+def empty_activity_files(prefix: str, competencies: Tree | None = None) -> dict[str, bytes]:
+    """The activity's files that hold nothing but its competency links (course_module_competencies)."""
     return {
         f"{prefix}/calendar.xml": doc("events", []),
         f"{prefix}/comments.xml": doc("comments", []),
-        f"{prefix}/competencies.xml": doc("course_module_competencies", [("competencies", [])]),
+        f"{prefix}/competencies.xml": doc("course_module_competencies", [("competencies", competencies or [])]),
         f"{prefix}/completion.xml": doc("completions", [("completionviews", [])]),
         f"{prefix}/filters.xml": doc("filters", [("filter_actives", []), ("filter_configs", [])]),
         f"{prefix}/grade_history.xml": doc("grade_history", [("grade_grades", [])]),
@@ -50,13 +51,14 @@ def empty_activity_files(prefix: str) -> dict[str, bytes]:
 COMPLETION_AUTOMATIC = 2  # course_modules.completion: COMPLETION_TRACKING_AUTOMATIC
 
 
-def module_xml(modulename: str, cmid: int, section: int, idnumber: str, time: int, version: str) -> bytes:
+def module_xml(modulename: str, cmid: int, section: int, idnumber: str, time: int, version: str,
+               completion: int = COMPLETION_AUTOMATIC) -> bytes:
     """An activity's module.xml: visible, no groups, automatic completion (its rule lives in the
     activity's own XML), in section `section` (1-based ids; Moodle numbers sections from 0)."""
     return doc("module", [
         ("modulename", modulename), ("sectionid", section), ("sectionnumber", section - 1), ("idnumber", idnumber),
         ("added", time), ("score", 0), ("indent", 0), ("visible", 1), ("visibleoncoursepage", 1), ("visibleold", 1),
-        ("groupmode", 0), ("groupingid", 0), ("completion", COMPLETION_AUTOMATIC),
+        ("groupmode", 0), ("groupingid", 0), ("completion", completion),
         ("completiongradeitemnumber", None), ("completionpassgrade", 0), ("completionview", 0),
         ("completionexpected", 0), ("availability", None), ("showdescription", 0), ("downloadcontent", 1),
         ("lang", None), ("tags", []),
@@ -76,4 +78,19 @@ def grade_item(name: str | None, itemtype: str, module: str | None, instance: in
         ("locktime", 0), ("needsupdate", 0), ("timecreated", time), ("timemodified", time),
     ]
 
+RULE_OUTCOME_NONE, RULE_OUTCOME_EVIDENCE = 0, 1  # core_competency course_(module_)competency::OUTCOME_*
 
+
+def competency_links(framework: str, idnumbers: tuple[str, ...] | list[str], ruleoutcome: int,
+                     course: bool = False) -> Tree:
+    """competencies.xml rows: restore finds each competency by the framework's and its own id number and skips
+    those the site does not have (backup/moodle2/restore_stepslib.php, restore_*_competencies_structure_step)."""
+    rows: Tree = []
+    for n, idnumber in enumerate(dict.fromkeys(idnumbers), start=1):
+        if course:  # backup_course_competencies_structure_step
+            rows.append(("competency", [("id", n), ("idnumber", idnumber), ("ruleoutcome", ruleoutcome),
+                                        ("sortorder", n - 1), ("frameworkid", 1), ("frameworkidnumber", framework)]))
+        else:  # backup_activity_competencies_structure_step
+            rows.append(("competency", [("idnumber", idnumber), ("ruleoutcome", ruleoutcome), ("sortorder", n - 1),
+                                        ("frameworkidnumber", framework), ("overridegrade", 0)]))
+    return rows

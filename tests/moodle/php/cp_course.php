@@ -47,6 +47,47 @@ try {
                     $row['grade_item'] = $item ? ['grademax' => (float)$item->grademax, 'gradepass' => (float)$item->gradepass,
                         'itemname' => $item->itemname] : null;
                 }
+                if ($cm->modname === 'quiz') {
+                    $quiz = $DB->get_record('quiz', ['id' => $cm->instance], '*', MUST_EXIST);
+                    $row['quiz'] = ['grade' => (float)$quiz->grade, 'sumgrades' => (float)$quiz->sumgrades,
+                        'completionminattempts' => (int)$quiz->completionminattempts,
+                        'preferredbehaviour' => $quiz->preferredbehaviour];
+                    $row['slots'] = [];
+                    $context = context_module::instance($cm->id);
+                    foreach ($DB->get_records('quiz_slots', ['quizid' => $quiz->id], 'slot') as $slot) {
+                        $ref = $DB->get_record('question_set_references', ['itemid' => $slot->id,
+                            'component' => 'mod_quiz', 'questionarea' => 'slot', 'usingcontextid' => $context->id]);
+                        $fixed = $DB->get_record('question_references', ['itemid' => $slot->id,
+                            'component' => 'mod_quiz', 'questionarea' => 'slot', 'usingcontextid' => $context->id]);
+                        $category = null;
+                        if ($ref) {
+                            $filter = json_decode($ref->filtercondition, true);
+                            $category = $DB->get_record('question_categories',
+                                ['id' => $filter['filter']['category']['values'][0]]);
+                        }
+                        $row['slots'][] = ['slot' => (int)$slot->slot, 'maxmark' => (float)$slot->maxmark,
+                            'random' => (bool)$ref, 'fixed' => (bool)$fixed,
+                            'category' => $category ? $category->idnumber : null,
+                            'category_context_is_course' => $category ?
+                                (int)$category->contextid === (int)context_course::instance($course->id)->id : null];
+                    }
+                    // what Moodle itself would put in front of a learner: each random slot resolved to questions
+                    $structure = \mod_quiz\quiz_settings::create($quiz->id)->get_structure();
+                    $row['slot_count'] = count($structure->get_slots());
+                }
+                if ($cm->modname === 'resource') {
+                    $fs = get_file_storage();
+                    $files = $fs->get_area_files(context_module::instance($cm->id)->id, 'mod_resource', 'content', 0,
+                        'sortorder DESC, id ASC', false);
+                    $row['files'] = array_values(array_map(fn($f) => ['filename' => $f->get_filename(),
+                        'mimetype' => $f->get_mimetype(), 'filesize' => (int)$f->get_filesize(),
+                        'sha1' => $f->get_contenthash(), 'sortorder' => (int)$f->get_sortorder()], $files));
+                }
+                $row['competencies'] = array_values(array_map(fn($r) => [$r->framework, $r->idnumber,
+                    (int)$r->ruleoutcome], $DB->get_records_sql('SELECT cmc.id, c.idnumber, f.idnumber AS framework,
+                    cmc.ruleoutcome FROM {competency_modulecomp} cmc JOIN {competency} c ON c.id = cmc.competencyid
+                    JOIN {competency_framework} f ON f.id = c.competencyframeworkid WHERE cmc.cmid = ?
+                    ORDER BY cmc.sortorder', [$cm->id])));
                 if ($cm->modname === 'assign') {
                     $assign = $DB->get_record('assign', ['id' => $cm->instance], '*', MUST_EXIST);
                     $row['assign'] = ['grade' => (int)$assign->grade, 'completionsubmit' => (int)$assign->completionsubmit,
@@ -72,7 +113,26 @@ try {
             $sections[] = ['number' => (int)$section->section, 'name' => $section->name, 'summary' => $section->summary,
                 'visible' => (int)$section->visible, 'activities' => $activities];
         }
-        out(['course' => ['id' => (int)$course->id, 'fullname' => $course->fullname, 'shortname' => $course->shortname,
+        $categories = [];
+        $coursecontext = context_course::instance($course->id);
+        foreach ($DB->get_records('question_categories', ['contextid' => $coursecontext->id], 'id') as $cat) {
+            $qtypes = $DB->get_records_sql_menu('SELECT q.qtype, COUNT(1) FROM {question} q
+                JOIN {question_versions} qv ON qv.questionid = q.id
+                JOIN {question_bank_entries} qbe ON qbe.id = qv.questionbankentryid
+                WHERE qbe.questioncategoryid = ? GROUP BY q.qtype', [$cat->id]);
+            $parent = $cat->parent ? $DB->get_record('question_categories', ['id' => $cat->parent]) : null;
+            $categories[] = ['name' => $cat->name, 'idnumber' => $cat->idnumber,
+                'parent' => $parent ? $parent->name : null, 'qtypes' => array_map('intval', $qtypes),
+                'questions' => array_values($DB->get_fieldset_sql('SELECT qbe.idnumber FROM {question_bank_entries} qbe
+                    WHERE qbe.questioncategoryid = ? ORDER BY qbe.idnumber', [$cat->id]))];
+        }
+        $competencies = array_values(array_map(fn($r) => [$r->framework, $r->idnumber, (int)$r->ruleoutcome],
+            $DB->get_records_sql('SELECT cc.id, c.idnumber, f.idnumber AS framework, cc.ruleoutcome
+            FROM {competency_coursecomp} cc JOIN {competency} c ON c.id = cc.competencyid
+            JOIN {competency_framework} f ON f.id = c.competencyframeworkid WHERE cc.courseid = ?
+            ORDER BY cc.sortorder', [$course->id])));
+        out(['categories' => $categories, 'course_competencies' => $competencies,
+            'course' => ['id' => (int)$course->id, 'fullname' => $course->fullname, 'shortname' => $course->shortname,
             'format' => $course->format, 'enablecompletion' => (int)$course->enablecompletion,
             'summary' => $course->summary], 'completion_enabled' => (new completion_info($course))->is_enabled(),
             'sections' => $sections]);

@@ -1,0 +1,207 @@
+"""The programme as an IMS Common Cartridge 1.1 (`cc/<program id>.imscc`), the version Moodle imports.
+
+One zip with imsmanifest.xml at its root (CC 1.1 namespaces, valid against the CC 1.1 XSDs that Moodle's
+converter validates with: backup/cc/schemas11). The organisation is a rooted hierarchy whose top items
+become course sections on import:
+- "Programme": the programme's description and rules as a page, and the handbook PDF as a file. A writer may
+  not read another format's output, so the handbook is rendered here through the pdf format's public
+  functions (about 6 s); the per-set guides are not (ten more renders would make this one job the build's
+  longest), see docs/lms/common-cartridge.md;
+- a section per set, required sets first: a web page per lesson, a page per portfolio task (task, evidence,
+  rubric), and the set's assessment as QTI 1.2 (qti.py, with the types CC's profile allows).
+Deterministic: no dates, fixed zip entry times, identifiers from the curriculum's own ids.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from lxml import etree
+
+from builder.build.output import OutDir, deterministic_zip
+from builder.formats.base import Format, Job, Options
+from builder.formats.cc.qti import ATTEMPTS, assessment, unsupported
+from builder.formats.moodle.course_backup import ordered_sets
+from builder.formats.moodle.resource import HANDBOOK, handbook_pdf
+from builder.formats.pdf.writer import Pdf
+from builder.render.context import WriteContext
+from builder.resolve.course import Course, CSet, Lesson, PortfolioTask
+from builder.rules.diagnostics import Diagnostic, warning
+
+NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
+LOMM = "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+SCHEMAS = (f"{NS} http://www.imsglobal.org/profile/cc/ccv1p1/ccv1p1_imscp_v1p2_v1p0.xsd "
+           f"{LOMM} http://www.imsglobal.org/profile/cc/ccv1p1/LOM/ccv1p1_lommanifest_v1p0.xsd")
+NSMAP: dict[Any, str] = {None: NS, "lomimscc": LOMM, "xsi": XSI}
+MANIFEST = "imsmanifest.xml"
+WEBCONTENT = "webcontent"
+ASSESSMENT = "imsqti_xmlv1p2/imscc_xmlv1p1/assessment"
+
+
+def _page(title: str, body: str, language: str) -> bytes:
+    return (f'<!DOCTYPE html>\n<html lang="{escape(language)}"><head><meta charset="utf-8">'
+            f"<title>{escape(title)}</title></head><body><h1>{escape(title)}</h1>{body}</body></html>\n").encode()
+
+
+def _lesson_html(cset: CSet, lesson: Lesson) -> str:
+    outcomes = ", ".join(lesson.outcomes)
+    parts = [f"<p>{lesson.minutes} min · {escape(outcomes)}</p>", lesson.body_html]
+    if lesson.activities_html:
+        parts.append("<h2>Activities</h2>" + "".join(lesson.activities_html))
+    if lesson.discussion_html:
+        parts.append("<h2>Discussion</h2>" + "".join(lesson.discussion_html))
+    if lesson.readings:
+        parts.append("<h2>Further reading</h2><ul>" + "".join(f"<li>{r.html}</li>" for r in lesson.readings) + "</ul>")
+    return "".join(parts)
+
+
+def _task_html(task: PortfolioTask) -> str:
+    evidence = "".join(f"<li>{escape(e)}</li>" for e in task.evidence)
+    head = "".join(f"<th>{escape(lv.name)} ({lv.points})</th>" for lv in task.levels)
+    rows = "".join(f"<tr><th>{escape(c.name)}</th>" + "".join(f"<td>{escape(d)}</td>" for d in c.descriptors)
+                   + "</tr>" for c in task.criteria)
+    return (f"{task.task_html}<h2>Evidence</h2><ul>{evidence}</ul><p>Outcomes: {escape(', '.join(task.outcomes))}</p>"
+            f"<h2>Rubric</h2><table><thead><tr><th>Criterion</th>{head}</tr></thead><tbody>{rows}</tbody></table>"
+            f"{task.pass_rule_html}")
+
+
+def _programme_html(course: Course) -> str:
+    p = course.program
+    rules = "".join(
+        f"<li>{escape(r.title)}: {'all of' if r.choose is None else f'choose {r.choose} of'} "
+        f"{escape(', '.join(r.codes))}</li>" for r in p.requirements)
+    routes = "".join(f"<h3>{escape(r.title)}</h3>{r.description_html}{r.pass_rule_html}" for r in p.routes)
+    return f"{p.description_html}<h2>Programme rules</h2><ul>{rules}</ul>{routes}"
+
+
+class _Manifest:
+    def __init__(self, course: Course) -> None:
+        p = course.program
+        self.root = etree.Element(f"{{{NS}}}manifest", nsmap=NSMAP,
+                                  identifier=f"M-{p.id}-{p.version}".replace(".", "_"))
+        self.root.set(f"{{{XSI}}}schemaLocation", SCHEMAS)
+        meta = self._sub(self.root, "metadata")
+        self._sub(meta, "schema", "IMS Common Cartridge")
+        self._sub(meta, "schemaversion", "1.1.0")
+        general = etree.SubElement(etree.SubElement(meta, f"{{{LOMM}}}lom"), f"{{{LOMM}}}general")
+        for tag, text in (("title", p.title), ("description", f"{p.title} {p.version} ({p.publisher})")):
+            holder = etree.SubElement(general, f"{{{LOMM}}}{tag}")
+            el = etree.SubElement(holder, f"{{{LOMM}}}string", language=p.language)
+            el.text = text
+        organization = self._sub(self._sub(self.root, "organizations"), "organization", identifier="ORG",
+                                 structure="rooted-hierarchy")
+        self.top = self._sub(organization, "item", identifier="ROOT")
+        self.resources = self._sub(self.root, "resources")
+
+    @staticmethod
+    def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+        el = etree.SubElement(parent, f"{{{NS}}}{tag}", attrs)
+        if text is not None:
+            el.text = text
+        return el
+
+    def section(self, ident: str, title: str) -> etree._Element:
+        item = self._sub(self.top, "item", identifier=f"S-{ident}")
+        self._sub(item, "title", title)
+        return item
+
+    def resource(self, section: etree._Element, ident: str, title: str, kind: str, files: list[str],
+                 href: str | None = None, depends: tuple[str, ...] = ()) -> None:
+        item = self._sub(section, "item", identifier=f"I-{ident}", identifierref=f"R-{ident}")
+        self._sub(item, "title", title)
+        self.hidden(ident, kind, files, href, depends)
+
+    def hidden(self, ident: str, kind: str, files: list[str], href: str | None = None,
+               depends: tuple[str, ...] = ()) -> None:
+        """A resource no item shows (the assets pages depend on)."""
+        attrs = {"identifier": f"R-{ident}", "type": kind, **({"href": href} if href else {})}
+        res = self._sub(self.resources, "resource", **attrs)
+        for name in files:
+            self._sub(res, "file", href=name)
+        for dep in depends:
+            self._sub(res, "dependency", identifierref=f"R-{dep}")
+
+    def bytes(self) -> bytes:
+        data: bytes = etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        return data
+
+
+def cartridge(course: Course, ctx: WriteContext, options: Options) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """Every file of the .imscc by path, and what the cartridge could not say as the curriculum does."""
+    p = course.program
+    language = p.language
+    files: dict[str, bytes] = {}
+    diags: list[Diagnostic] = []
+    manifest = _Manifest(course)
+    top = manifest.section("PROGRAMME", p.title)
+    files["programme.html"] = _page(p.title, _programme_html(course), language)
+    manifest.resource(top, "PROGRAMME", "About the programme", WEBCONTENT, ["programme.html"], "programme.html")
+    handbook, found = handbook_pdf(course, ctx, options)
+    diags += found
+    if handbook is not None:
+        files[HANDBOOK] = handbook
+        manifest.resource(top, "HANDBOOK", "Programme handbook (PDF)", WEBCONTENT, [HANDBOOK], HANDBOOK)
+    for cset in ordered_sets(course):
+        code = cset.code
+        section = manifest.section(code, f"{code} {cset.title}")
+        assets = [f"{code}/{a.path.replace(chr(92), '/')}" for a in cset.assets]
+        for asset, path in zip(cset.assets, assets, strict=True):
+            files[path] = asset.source.read_bytes()
+        depends: tuple[str, ...] = ()
+        if assets:
+            manifest.hidden(f"{code}-ASSETS", WEBCONTENT, sorted(assets))
+            depends = (f"{code}-ASSETS",)
+        for lesson in cset.lessons:
+            href = f"{code}/{lesson.id}.html"
+            files[href] = _page(lesson.title, _lesson_html(cset, lesson), language)
+            manifest.resource(section, lesson.id, lesson.title, WEBCONTENT, [href], href, depends)
+        for task in cset.portfolio:
+            href = f"{code}/{task.id}.html"
+            title = f"{task.id} {task.title} (portfolio)"
+            files[href] = _page(title, _task_html(task), language)
+            manifest.resource(section, task.id, title, WEBCONTENT, [href], href)
+        if any(unsupported(item) is None for item in cset.items):
+            href = f"{code}/assessment.xml"
+            files[href] = assessment(cset, ctx.catalogue, cset.attempts)
+            manifest.resource(section, f"{code}-ASSESSMENT", f"{code} assessment", ASSESSMENT, [href])
+    files[MANIFEST] = manifest.bytes()
+    return files, diags + problems(course)
+
+
+def problems(course: Course) -> list[Diagnostic]:
+    """What the cartridge cannot say as the curriculum does: items CC's QTI profile cannot ask, an attempt limit
+    it has no value for."""
+    out = [
+        warning("cc-skipped", f"item {item.id} is left out of the Common Cartridge: {reason}",
+                course.loc(item.id, s.code), "give it at least three choices, pairs or steps")
+        for s in course.sets for item in s.items if (reason := unsupported(item))
+    ]
+    out += [
+        warning("cc-attempts", f"{s.code}: a Common Cartridge allows 1 to 5 attempts or unlimited; the cartridge's "
+                f"assessment allows unlimited instead of {s.attempts}", course.loc(s.code),
+                "set attempts to 5 or fewer, or 0 for unlimited")
+        for s in course.sets if s.attempts not in (0, *ATTEMPTS)
+    ]
+    return out
+
+
+class CommonCartridge(Format):
+    name = "cc"
+    folder = "cc"
+    version = "1"
+
+    def option_key(self, options: Options) -> list[str]:
+        return Pdf().option_key(options)  # the handbook inside is rendered with the pdf format's options
+
+    def jobs(self, course: Course) -> list[Job]:
+        return [Job(self.name, None)]
+
+    def check(self, course: Course) -> list[Diagnostic]:
+        return problems(course)
+
+    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
+        files, diags = cartridge(course, ctx, options)
+        out.write_bytes(f"{course.program.id}.imscc", deterministic_zip(files))
+        return diags

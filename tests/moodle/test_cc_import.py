@@ -1,0 +1,77 @@
+"""The programme's Common Cartridge (cc/<program>.imscc) imported by the real Moodle 4.5 through its own converters.
+
+php/cp_backup.php does what the Restore page does with an uploaded .imscc: detect the format (imscc11), convert it
+(imscc11 → moodle1 → moodle2, after validating the manifest against the CC 1.1 schemas) and restore it as a new
+course; then it counts what Moodle made. Counts are compared with the resolved Course (the YAML).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from builder.formats.cc.qti import unsupported
+from builder.formats.moodle.course_backup import ordered_sets
+from builder.resolve.course import Course, resolve
+from builder.rules.check import check_curriculum
+
+from .site import REPO, Moodle
+
+pytestmark = [pytest.mark.slow, pytest.mark.moodle, pytest.mark.xdist_group("moodle-cc")]
+HELPER = Path(__file__).resolve().parent / "php" / "cp_backup.php"
+QTYPE = {"single_choice": "multichoice", "multiple_choice": "multichoice", "true_false": "truefalse",
+         "fill_in": "shortanswer", "matching": "multichoice", "ordering": "multichoice"}  # CC 1.1 has six types
+
+
+@pytest.fixture(scope="module")
+def course() -> Course:
+    sources, _ = check_curriculum(REPO / "curriculum", base=REPO)
+    assert sources is not None
+    return resolve(sources)
+
+
+@pytest.fixture(scope="module")
+def imscc(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("cc") / "dist"
+    done = subprocess.run([sys.executable, "-m", "builder", "build", str(REPO / "curriculum"), "--out", str(out),
+                           "--format", "cc"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    [found] = sorted((out / "cc").glob("*.imscc"))
+    return found
+
+
+@pytest.fixture(scope="module")
+def imported(moodle: Moodle, imscc: Path) -> dict[str, Any]:
+    return moodle.run(HELPER, "--action=imscc", f"--file={imscc}")
+
+
+def test_moodle_converts_and_restores_the_cartridge_cleanly(imported: dict[str, Any]) -> None:
+    assert imported["format"] == "imscc11"
+    assert imported["precheck"] == [] and imported["log_problems"] == []
+
+
+def test_a_page_per_lesson_and_task_a_quiz_per_set_and_the_handbook(imported: dict[str, Any], course: Course) -> None:
+    lessons = sum(len(s.lessons) for s in course.sets)
+    tasks = sum(len(s.portfolio) for s in course.sets)
+    assert imported["modules"] == {"page": 1 + lessons + tasks, "resource": 1, "quiz": len(course.sets)}
+    [handbook] = [a for a in imported["activities"] if a["modname"] == "resource"]
+    assert handbook["files"] == ["handbook.pdf"] and handbook["section"] == 0
+    quizzes = {a["name"]: a for a in imported["activities"] if a["modname"] == "quiz"}
+    for n, cset in enumerate(ordered_sets(course), start=1):  # the programme's section is the first, 0
+        quiz = quizzes[f"{cset.code} assessment"]
+        assert quiz["section"] == n and quiz["slots"] == sum(unsupported(it) is None for it in cset.items), cset.code
+    qtypes: dict[str, int] = {}
+    for it in (it for s in course.sets for it in s.items if unsupported(it) is None):
+        qtypes[QTYPE[it.type]] = qtypes.get(QTYPE[it.type], 0) + 1
+    assert imported["qtypes"] == qtypes
+
+
+def test_importing_twice_does_not_clash(moodle: Moodle, imscc: Path, imported: dict[str, Any]) -> None:
+    again = moodle.run(HELPER, "--action=imscc", f"--file={imscc}")
+    assert again["course"]["id"] != imported["course"]["id"]
+    assert again["course"]["shortname"] != imported["course"]["shortname"]
+    assert again["modules"] == imported["modules"] and again["qtypes"] == imported["qtypes"]
