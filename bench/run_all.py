@@ -19,6 +19,7 @@ def main() -> int:
     runs: list[list[str]] = [
         ["stages_bench.py"],
         ["scorm_bench.py", *(["--runs", "1"] if quick else [])],
+        ["player_bench.py", *(["--runs", "3"] if quick else [])],
         ["pdf_bench.py"],
         ["build_bench.py", *(["--catalog", "50"] if quick else [])],
     ]

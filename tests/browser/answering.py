@@ -32,7 +32,7 @@ def answer_question(frame: Frame, it: dict[str, Any], correct: bool = True, text
     wrong_key = next((o["key"] for o in it["options"] if o["key"] not in right), None)
     if kind in ("single_choice", "true_false", "multiple_choice"):
         for key in right if correct else [wrong_key]:
-            frame.check(f"#o-{key[0]}")
+            frame.check(f"#o-{key}")
     elif kind == "fill_in":
         frame.fill("#answer", text if text is not None else (it["answers"][0] if correct else "no idea"))
     elif kind == "matching":

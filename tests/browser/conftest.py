@@ -44,6 +44,8 @@ class Site:
     root: Path
     largest: str | None  # the bundled set with the longest possible state, if any set checks clean
     bound: int  # that set's suspend_data bound, as the builder computes it
+    real: Path | None = None  # the bundled sets that check clean, as a project (see projects.real_sets)
+    codes: tuple[str, ...] = ()  # their codes: each set's package is on the site for both versions
 
     def package(self, version: str, name: str) -> str:
         return f"{self.url}/p/{version}/{name}/index.html"
@@ -72,12 +74,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             _unzip(build(project, work / "out" / version / name, version)["TST"], root / "p" / version / name)
         if real is not None and largest is not None:
             zips = build(real, work / "out" / version / "real", version)
-            _unzip(zips[largest], root / "p" / version / largest)
+            for code, path in zips.items():
+                _unzip(path, root / "p" / version / code)
     handler = functools.partial(_Quiet, directory=str(root))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield Site(f"http://127.0.0.1:{server.server_port}", root, largest, bound)
+    codes = tuple(s.code for s in course_of(real).sets) if real is not None else ()
+    yield Site(f"http://127.0.0.1:{server.server_port}", root, largest, bound, real, codes)
     server.shutdown()
     server.server_close()
 

@@ -37,7 +37,10 @@ def course_of(root: Path) -> Course:
 
 def _program(codes: list[str]) -> str:
     text = (MINIMAL / "program.yaml").read_text(encoding="utf-8")
-    return re.sub(r"required: \[TST\]", f"required: [{', '.join(codes)}]", text)
+    # the bundled programme's evaluation scale, which rubrics without levels of their own rate on
+    real = (REPO / "curriculum" / "program.yaml").read_text(encoding="utf-8")
+    scale = re.search(r"^evaluation:\n(?:[ #].*\n|\n)*", real, re.M)
+    return re.sub(r"required: \[TST\]", f"required: [{', '.join(codes)}]", text) + (scale[0] if scale else "")
 
 
 def real_sets(target: Path) -> Path | None:

@@ -88,7 +88,7 @@ def keyboard_answer(page: Page, sco: Sco) -> None:
     f, it = sco.frame, sco.item()
     kind, right = it["type"], it["correct"]
     if kind in ("single_choice", "true_false"):
-        code = right[0][0]
+        code = right[0]
         tab_to(page, f, "a.name === 'answer'")
         page.keyboard.press("Space")
         for _ in range(len(it["options"])):

@@ -280,8 +280,7 @@ def shown_answer(sco: Sco) -> dict[str, Any]:
 def expected_shown(it: dict[str, Any], correct: bool) -> str | list[str]:
     if it["type"] == "fill_in":
         return str(it["answers"][0]) if correct else "no idea"
-    keys = chosen_keys(it, correct)
-    return keys if it["type"] == "matching" else [k[0] for k in keys]
+    return chosen_keys(it, correct)  # input and select values are the option keys
 
 
 def attempt_one(sco: Sco, correct: bool) -> tuple[str, bool, str | None]:
