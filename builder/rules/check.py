@@ -567,7 +567,7 @@ def _check_scale(p: Program, doc: Document, sets: list[SetSource]) -> list[Diagn
     out: list[Diagnostic] = []
     scale = p.evaluation.scale if p.evaluation else []
     for i, r in enumerate(p.routes):
-        if p.evaluation and r.pass_rule:
+        if p.evaluation and r.pass_rule and r.id.value == "portfolio":
             out.append(
                 error(
                     "pass-rule-twice",

@@ -381,9 +381,17 @@ class Rubric(Strict):
     levels: list[RubricLevel] = Field(
         default_factory=list,
         max_length=6,
-        description="Rating levels, lowest first; leave out to use the programme's `evaluation` scale.",
+        description="Rating levels, lowest first (at least 2); leave out to use the programme's `evaluation` scale.",
     )
     criteria: list[Criterion] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _two_levels(self) -> Rubric:
+        if len(self.levels) == 1:
+            raise ValueError(
+                "a rubric has at least two levels | add a level, or leave out `levels` for the programme's scale"
+            )
+        return self
 
 
 class PortfolioTask(Strict):
