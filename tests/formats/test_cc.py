@@ -12,14 +12,15 @@ from __future__ import annotations
 import copy
 import hashlib
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from lxml import etree, isoschematron
 
 from builder.cli import main
+from builder.formats.cc.qti import MULTIPLE, SINGLE, profile, rotations
 from builder.formats.cc.qti import NS as QTI
-from builder.formats.cc.qti import rotations, unsupported
 from builder.formats.cc.writer import CommonCartridge
 from builder.resolve.course import Course, resolve
 from builder.rules.check import check_curriculum
@@ -30,9 +31,8 @@ SCHEMAS = Path(__file__).resolve().parent / "schemas" / "cc11"
 CP = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 SCH = "http://purl.oclc.org/dsdl/schematron"
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-PROFILE = {"single_choice": "cc.multiple_choice.v0p1", "multiple_choice": "cc.multiple_response.v0p1",
-           "true_false": "cc.true_false.v0p1", "fill_in": "cc.fib.v0p1", "matching": "cc.multiple_choice.v0p1",
-           "ordering": "cc.multiple_choice.v0p1"}
+PROFILE = {"single_choice": SINGLE, "multiple_choice": MULTIPLE, "true_false": "cc.true_false.v0p1",
+           "fill_in": "cc.fib.v0p1", "matching": SINGLE, "ordering": SINGLE}  # with at least three choices
 
 
 def _build(src: Path, out: Path, fmt: str = "cc") -> Path:
@@ -130,13 +130,16 @@ def test_every_lesson_task_and_item_is_in_the_cartridge(built: tuple[Path, Path]
         assert test.get("type") == "imsqti_xmlv1p2/imscc_xmlv1p1/assessment" and test.get("href") is None
         qti = etree.fromstring(files[f"{cset.code}/assessment.xml"], PARSER)
         items = {i.get("ident"): i for i in qti.iter(f"{{{QTI}}}item")}
-        asked = [it for it in cset.items if unsupported(it) is None]
-        assert list(items) == [it.id for it in asked]
-        for it in asked:
+        assert list(items) == [it.id for it in cset.items]
+        for it in cset.items:
             el = items[it.id]
             fields = {f.findtext(f"{{{QTI}}}fieldlabel"): f.findtext(f"{{{QTI}}}fieldentry")
                       for f in el.iter(f"{{{QTI}}}qtimetadatafield")}
-            assert fields == {"cc_profile": PROFILE[it.type], "cc_weighting": str(it.points)}, it.id
+            few = len(rotations(len(it.correct_keys))) if it.type in ("matching", "ordering") else len(
+                getattr(it, "choices", ())) if it.type == "single_choice" else 3
+            kind = PROFILE[it.type] if few >= 3 else MULTIPLE  # one right answer of two: a multiple response
+            assert fields == {"cc_profile": kind, "cc_weighting": str(it.points)}, it.id
+            assert profile(it) == kind
             right = el.find(f"{{{QTI}}}resprocessing/{{{QTI}}}respcondition[@title='Correct']")
             assert right is not None and right.findtext(f"{{{QTI}}}setvar") == "100"
             keys = [v.text for v in right.iter(f"{{{QTI}}}varequal") if v.getparent().tag != f"{{{QTI}}}not"]
@@ -155,13 +158,11 @@ def test_every_lesson_task_and_item_is_in_the_cartridge(built: tuple[Path, Path]
                 assert keys == list(it.correct_keys), it.id
 
 
-def test_what_the_profile_cannot_ask_is_a_warning_at_the_item() -> None:
-    """The minimal project's single choice has two choices: CC's multiple choice needs three."""
+def test_an_attempt_limit_the_profile_lacks_is_a_warning_at_the_set() -> None:
+    """CC's QTI profile allows 1 to 5 attempts or unlimited: 7 becomes unlimited, with a warning at the set."""
     course = _course(MINIMAL)
-    found = CommonCartridge().check(course)
-    two = next(it for s in course.sets for it in s.items if it.type == "single_choice")
-    skipped = [d for d in found if d.code == "cc-skipped"]
-    assert [d.message.split(":")[0] for d in skipped] == [
-        f"item {it.id} is left out of the Common Cartridge" for s in course.sets for it in s.items
-        if unsupported(it)]
-    assert any(two.id in d.message and d.loc == course.loc(two.id) for d in skipped)
+    cset = course.sets[0]
+    changed = replace(course, sets=(replace(cset, attempts=7), *course.sets[1:]))
+    assert CommonCartridge().check(course) == []
+    [found] = CommonCartridge().check(changed)
+    assert found.code == "cc-attempts" and found.loc == course.loc(cset.code) and "7" in found.message

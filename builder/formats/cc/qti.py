@@ -9,8 +9,8 @@ The profile knows six item types; the item shapes follow Moodle's own Common Car
   are the right pairing (or order) and up to three wrong ones made by shifting the targets (or steps) round;
   the prompt says so. The learner still has to know the whole answer; partial credit is lost.
 What the profile has no place for: pools (every item is in the assessment), the pass mark and per-choice
-penalties; a single choice with two choices, and a matching or ordering item of two pairs or steps (the profile's
-multiple choice has at least three choices): those are left out with a warning at the item.
+penalties. Its multiple choice has at least three choices: one right answer out of two (a two-choice single
+choice, two pairs or steps) is a multiple response whose right answer is that one, and the prompt says "Tick one".
 Scores are the profile's 0/100 per item, weighted by the item's points (cc_weighting).
 """
 
@@ -30,6 +30,7 @@ from builder.resolve.items import (
     Item,
     MatchingItem,
     MultipleChoiceItem,
+    Option,
     OrderingItem,
     SingleChoiceItem,
     TrueFalseItem,
@@ -110,27 +111,61 @@ def _arrangements(item: MatchingItem | OrderingItem) -> tuple[str, list[str]]:
 
 
 MIN_CHOICES = 3  # the profile's cc.multiple_choice has more than two response labels (RULE 4d)
+SINGLE, MULTIPLE = "cc.multiple_choice.v0p1", "cc.multiple_response.v0p1"
 
 
-def unsupported(item: Item) -> str | None:
-    """Why the profile has no way to ask this item, or None. Such items are left out of the cartridge."""
-    if isinstance(item, SingleChoiceItem) and len(item.choices) < MIN_CHOICES:
-        return f"a CC multiple-choice question needs at least {MIN_CHOICES} choices; it has {len(item.choices)}"
-    if isinstance(item, (MatchingItem, OrderingItem)) and len(item.correct_keys) < MIN_CHOICES:
-        what = "pairs" if isinstance(item, MatchingItem) else "steps"
-        return (f"it is asked as a choice between arrangements, and {len(item.correct_keys)} {what} give fewer "
-                f"than the {MIN_CHOICES} choices a CC multiple-choice question needs")
-    return None
+def profile(item: Item) -> str:
+    """The profile's question type for the item. One answer out of fewer than three choices (a two-choice single
+    choice, the two arrangements of two pairs or steps) is a multiple response whose right answer is that one."""
+    match item:
+        case SingleChoiceItem():
+            return SINGLE if len(item.choices) >= MIN_CHOICES else MULTIPLE
+        case MultipleChoiceItem():
+            return MULTIPLE
+        case TrueFalseItem():
+            return "cc.true_false.v0p1"
+        case FillInItem():
+            return "cc.fib.v0p1"
+        case MatchingItem() | OrderingItem():
+            return SINGLE if len(rotations(len(item.correct_keys))) >= MIN_CHOICES else MULTIPLE
+        case _:
+            assert_never(item)
+
+
+def _exactly(pres: etree._Element, proc: etree._Element, labels: list[tuple[str, str]], right: set[str],
+             feedback: str | None) -> None:
+    """A multiple response: right when exactly the `right` labels are ticked."""
+    _choices(pres, labels, multiple=True)
+    var = _el(_condition(proc, "Correct", "100", feedback), "and")
+    for key, _ in labels:
+        _el(var if key in right else _el(var, "not"), "varequal", key, respident=RESPONSE, case="Yes")
+
+
+def _one_of(pres: etree._Element, proc: etree._Element, labels: list[tuple[str, str]], right: str,
+            feedback: str | None) -> None:
+    _choices(pres, labels, multiple=False)
+    _el(_condition(proc, "Correct", "100", feedback), "varequal", right, respident=RESPONSE)
+
+
+def _pick_one(pres: etree._Element, proc: etree._Element, prompt: str, choices: tuple[Option, ...],
+              words: dict[str, str]) -> list[tuple[str, str]]:
+    """A multiple choice or true/false: a condition per choice, for its feedback; the right one scores."""
+    _material(pres, prompt)
+    _choices(pres, [(o.key, o.html or escape(words.get(o.key, o.text))) for o in choices], multiple=False)
+    feedbacks = []
+    for o in choices:
+        fb = f"{o.key}_fb" if o.feedback_html else None
+        var = _condition(proc, "Correct" if o.correct else None, "100" if o.correct else None, fb)
+        _el(var, "varequal", o.key, respident=RESPONSE)
+        if fb:
+            feedbacks.append((fb, o.feedback_html))
+    return feedbacks
 
 
 def _item(section: etree._Element, item: Item, catalogue: Catalogue) -> None:
     el = _el(section, "item", ident=item.id, title=item.id)
-    profile = {
-        "single_choice": "cc.multiple_choice.v0p1", "multiple_choice": "cc.multiple_response.v0p1",
-        "true_false": "cc.true_false.v0p1", "fill_in": "cc.fib.v0p1", "matching": "cc.multiple_choice.v0p1",
-        "ordering": "cc.multiple_choice.v0p1",
-    }[item.type]
-    _meta(_el(el, "itemmetadata"), [("cc_profile", profile), ("cc_weighting", str(min(item.points, WEIGHT_MAX)))])
+    kind = profile(item)
+    _meta(_el(el, "itemmetadata"), [("cc_profile", kind), ("cc_weighting", str(min(item.points, WEIGHT_MAX)))])
     pres = _el(el, "presentation")
     proc = _el(el, "resprocessing")
     _el(_el(proc, "outcomes"), "decvar", varname="SCORE", vartype="Decimal", minvalue="0", maxvalue="100")
@@ -138,25 +173,16 @@ def _item(section: etree._Element, item: Item, catalogue: Catalogue) -> None:
     if item.feedback_html:  # general feedback: shown whatever the answer (continue Yes, condition <other/>)
         _el(_condition(proc, None, None, "general_fb", cont=True), "other")
         feedbacks.append(("general_fb", item.feedback_html))
+    tick_one = "" if kind == SINGLE else "<p><em>Tick one.</em></p>"
     match item:
-        case SingleChoiceItem() | TrueFalseItem():
-            _material(pres, item.prompt_html)
+        case TrueFalseItem():
             words = {"true": catalogue.get("player.true"), "false": catalogue.get("player.false")}
-            labels = [(o.key, o.html or escape(words.get(o.key, o.text))) for o in item.choices]
-            _choices(pres, labels, multiple=False)
-            for o in item.choices:
-                fb = f"{o.key}_fb" if o.feedback_html else None
-                var = _condition(proc, "Correct" if o.correct else None, "100" if o.correct else None, fb)
-                _el(var, "varequal", o.key, respident=RESPONSE)
-                if fb:
-                    feedbacks.append((fb, o.feedback_html))
-        case MultipleChoiceItem():
-            _material(pres, item.prompt_html)
-            _choices(pres, [(o.key, o.html) for o in item.choices], multiple=True)
-            var = _el(_condition(proc, "Correct", "100", None), "and")
-            for o in item.choices:
-                target = var if o.correct else _el(var, "not")
-                _el(target, "varequal", o.key, respident=RESPONSE, case="Yes")
+            feedbacks += _pick_one(pres, proc, item.prompt_html, item.choices, words)
+        case SingleChoiceItem() if kind == SINGLE:
+            feedbacks += _pick_one(pres, proc, item.prompt_html, item.choices, {})
+        case SingleChoiceItem() | MultipleChoiceItem():
+            _material(pres, item.prompt_html + (tick_one if isinstance(item, SingleChoiceItem) else ""))
+            _exactly(pres, proc, [(o.key, o.html) for o in item.choices], set(item.correct_keys), None)
         case FillInItem():
             _material(pres, item.prompt_html)
             _el(_el(pres, "response_str", ident=RESPONSE, rcardinality="Single"), "render_fib")
@@ -164,23 +190,24 @@ def _item(section: etree._Element, item: Item, catalogue: Catalogue) -> None:
             for accepted in item.answers:
                 _el(var, "varequal", accepted, respident=RESPONSE, case="Yes" if item.case_sensitive else "No")
             _el(_condition(proc, None, "0", "incorrect_fb" if item.incorrect_feedback_html else None), "other")
-            feedbacks += [(k, v) for k, v in (("correct_fb", item.correct_feedback_html),
-                                                ("incorrect_fb", item.incorrect_feedback_html)) if v]
         case MatchingItem() | OrderingItem():
             question, shown = _arrangements(item)
-            _material(pres, f"{item.prompt_html}<p><em>{escape(question)}</em></p>")
+            _material(pres, f"{item.prompt_html}<p><em>{escape(question)}</em></p>{tick_one}")
             right = _position(item.id, len(shown))
             order = shown[1:]
             order.insert(right, shown[0])
             labels = [(KEYS[i], html) for i, html in enumerate(order)]
-            _choices(pres, labels, multiple=False)
-            var = _condition(proc, "Correct", "100", "correct_fb" if item.correct_feedback_html else None)
-            _el(var, "varequal", labels[right][0], respident=RESPONSE)
+            fb = "correct_fb" if item.correct_feedback_html else None
+            if kind == SINGLE:
+                _one_of(pres, proc, labels, labels[right][0], fb)
+            else:
+                _exactly(pres, proc, labels, {labels[right][0]}, fb)
             _el(_condition(proc, None, "0", "incorrect_fb" if item.incorrect_feedback_html else None), "other")
-            feedbacks += [(k, v) for k, v in (("correct_fb", item.correct_feedback_html),
-                                                ("incorrect_fb", item.incorrect_feedback_html)) if v]
         case _:
             assert_never(item)
+    if isinstance(item, (FillInItem, MatchingItem, OrderingItem)):
+        feedbacks += [(k, v) for k, v in (("correct_fb", item.correct_feedback_html),
+                                          ("incorrect_fb", item.incorrect_feedback_html)) if v]
     for ident, html in feedbacks:
         _feedback(el, ident, html)
 
@@ -194,7 +221,6 @@ def assessment(cset: CSet, catalogue: Catalogue, attempts: int) -> bytes:
                  ("qmd_scoretype", "Percentage"), ("cc_maxattempts", limit)])
     section = _el(test, "section", ident=f"{cset.code}-ITEMS")
     for item in cset.items:
-        if unsupported(item) is None:
-            _item(section, item, catalogue)
+        _item(section, item, catalogue)
     data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return data

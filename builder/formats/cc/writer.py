@@ -21,7 +21,7 @@ from lxml import etree
 
 from builder.build.output import OutDir, deterministic_zip
 from builder.formats.base import Format, Job, Options
-from builder.formats.cc.qti import ATTEMPTS, assessment, unsupported
+from builder.formats.cc.qti import ATTEMPTS, assessment
 from builder.formats.moodle.course_backup import ordered_sets
 from builder.formats.moodle.resource import HANDBOOK, handbook_pdf
 from builder.formats.pdf.writer import Pdf
@@ -162,7 +162,7 @@ def cartridge(course: Course, ctx: WriteContext, options: Options) -> tuple[dict
             title = f"{task.id} {task.title} (portfolio)"
             files[href] = _page(title, _task_html(task), language)
             manifest.resource(section, task.id, title, WEBCONTENT, [href], href)
-        if any(unsupported(item) is None for item in cset.items):
+        if cset.items:
             href = f"{code}/assessment.xml"
             files[href] = assessment(cset, ctx.catalogue, cset.attempts)
             manifest.resource(section, f"{code}-ASSESSMENT", f"{code} assessment", ASSESSMENT, [href])
@@ -171,20 +171,14 @@ def cartridge(course: Course, ctx: WriteContext, options: Options) -> tuple[dict
 
 
 def problems(course: Course) -> list[Diagnostic]:
-    """What the cartridge cannot say as the curriculum does: items CC's QTI profile cannot ask, an attempt limit
-    it has no value for."""
-    out = [
-        warning("cc-skipped", f"item {item.id} is left out of the Common Cartridge: {reason}",
-                course.loc(item.id, s.code), "give it at least three choices, pairs or steps")
-        for s in course.sets for item in s.items if (reason := unsupported(item))
-    ]
-    out += [
+    """What the cartridge cannot say as the curriculum does: an attempt limit CC's QTI profile has no value for.
+    (Item types it has no question type for are asked another way: see qti.py.)"""
+    return [
         warning("cc-attempts", f"{s.code}: a Common Cartridge allows 1 to 5 attempts or unlimited; the cartridge's "
                 f"assessment allows unlimited instead of {s.attempts}", course.loc(s.code),
                 "set attempts to 5 or fewer, or 0 for unlimited")
         for s in course.sets if s.attempts not in (0, *ATTEMPTS)
     ]
-    return out
 
 
 class CommonCartridge(Format):
