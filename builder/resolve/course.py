@@ -42,12 +42,12 @@ class Outcome:
 class Reading:
     """A citation; `html` is the whole reference, escaped once, ready for any writer."""
 
-    author: str
+    author: str | None  # None where the source gives none (a change log then has nothing to list)
     title: str
-    publisher: str
+    publisher: str | None
     year: int | None
-    url: str
-    note: str
+    url: str | None
+    note: str | None
     html: str
 
 
@@ -352,7 +352,7 @@ def _reading(r: ReadingSource) -> Reading:
         text += f' <a href="{escape(r.url)}">{escape(r.url)}</a>'
     if r.note:
         text += f' <span class="reading-note">{escape(r.note)}</span>'
-    return Reading(r.author or "", r.title, r.publisher or "", r.year, r.url or "", r.note or "", text)
+    return Reading(r.author, r.title, r.publisher, r.year, r.url, r.note, text)
 
 
 def _lesson(x: LessonSource) -> Lesson:

@@ -52,7 +52,7 @@ def test_readings_activities_and_discussion_resolve_escaped(minimal: Path) -> No
     assert sources is not None and diags == []
     lesson = resolve(sources).sets[0].lessons[0]
     (reading,) = lesson.readings
-    assert reading.year == 2019 and reading.publisher == ""
+    assert reading.year == 2019 and reading.publisher is None
     assert reading.html == (
         "American Library Association. <cite>Library Bill of Rights &amp; its interpretations</cite>. 2019."
         ' <a href="https://www.ala.org/advocacy/intfreedom/librarybill">'
