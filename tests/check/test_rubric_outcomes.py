@@ -73,4 +73,4 @@ def test_the_change_log_says_when_criteria_rate_other_outcomes(minimal: Path, tm
         assert sources is not None
         courses.append(resolve(sources))
     text = as_markdown(compare(*courses), "old", "new")
-    assert "- Changed rubric of TST-P1: outcomes rated by criteria changed" in text, text
+    assert "| portfolio task TST-P1 (Shelf check) · rubric criterion 1 · outcomes | (none) | TST-2 |" in text, text
