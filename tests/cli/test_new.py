@@ -18,8 +18,16 @@ def test_new_then_strict_check_then_build(tmp_path: Path) -> None:
     assert (target / ".gitignore").read_text().startswith("dist/")
     assert main(["check", "--strict", str(target)]) == 0
     out = tmp_path / "dist"
-    assert main(["build", str(target), "--out", str(out), "--format", ",".join(formats.available())]) == 0
+    assert main(["build", str(target), "--strict", "-q", "--out", str(out), "--format",
+                 ",".join(formats.available())]) == 0
     assert (out / "moodle" / "DEM-questions.xml").exists()
+    # not a word of library content in any output, inside packages and PDFs too
+    from test_other_domain import LIBRARY, _texts
+
+    texts = [t for f in sorted(out.rglob("*")) if f.is_file() for t in _texts(f.name, f.read_bytes())]
+    assert len(texts) > 50
+    hits = [f"{name}: {m.group()!r}" for name, text in texts for m in LIBRARY.finditer(text)]
+    assert not hits, hits[:20]
 
 
 def test_new_refuses_to_overwrite(tmp_path: Path) -> None:
