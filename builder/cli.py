@@ -375,9 +375,9 @@ def matrix_command(directory: Path, format_: str, set_: str | None, out_file: Pa
 def new(directory: Path, program_id: str, title: str, code: str) -> None:
     """Create a new curriculum folder with one example set, ready to edit."""
     if not re.fullmatch(r"[a-z][a-z0-9-]{1,39}", program_id):
-        raise click.BadParameter("use lowercase letters, digits and dashes, e.g. lssc", param_hint="--program")
+        raise click.BadParameter("use lowercase letters, digits and dashes, e.g. first-aid", param_hint="--program")
     if not re.fullmatch(r"[A-Z][A-Z0-9]{1,9}", code):
-        raise click.BadParameter("use 2-10 capital letters or digits, e.g. TEC", param_hint="--code")
+        raise click.BadParameter("use 2-10 capital letters or digits, e.g. CPR", param_hint="--code")
     from builder.tools.scaffold import scaffold
 
     try:

@@ -72,7 +72,7 @@ def _data_path(doc: Document, loc: tuple[int | str, ...]) -> tuple[KeyPath, list
 
 
 def _context(doc: Document, path: KeyPath) -> str:
-    """Name the nearest enclosing object with an id ("item TEC-Q7"), for readable messages."""
+    """Name the nearest enclosing object with an id ("item ABC-Q7"), for readable messages."""
     node: Any = doc.data
     label = ""
     kinds = {

@@ -33,11 +33,11 @@ FILES: tuple[tuple[str, type[BaseModel], str], ...] = (
 
 # Why a value is refused, in words, for the patterns the models use; an unknown pattern is shown as is.
 PATTERNS = {
-    CODE_RE: "2 to 10 capital letters or digits, starting with a letter, e.g. `TEC`",
-    ID_RE: "capital letters and digits in parts joined by dashes, e.g. `TEC-1`, `TEC-L2`, `TEC-Q3`",
+    CODE_RE: "2 to 10 capital letters or digits, starting with a letter, e.g. `ABC`",
+    ID_RE: "capital letters and digits in parts joined by dashes, e.g. `ABC-1`, `ABC-L2`, `ABC-Q3`",
     LANG_RE: "a language code such as `en`, `es` or `es-MX`",
     r"^[0-9]+(\.[0-9]+){0,3}$": "numbers joined by dots, at most four, e.g. `1.0.0` or `2026.1`",
-    r"^[a-z][a-z0-9-]{1,39}$": "2 to 40 lowercase letters, digits or dashes, starting with a letter, e.g. `lssc`",
+    r"^[a-z][a-z0-9-]{1,39}$": "2 to 40 lowercase letters, digits or dashes, starting with a letter, e.g. `first-aid`",
 }
 _NO_BLANK = {m.func for m in typing.get_args(model.Text)[1:] if isinstance(m, AfterValidator)}
 EXAMPLE_WIDTH = 60

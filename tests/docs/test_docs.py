@@ -225,7 +225,7 @@ def test_field_reference_states_the_models_limits() -> None:
     assert docs[model.Assessment]["mastery_score"].kind == "number, from 0 to 1"
     assert docs[model.Assessment]["attempts"].default == "0"
     assert docs[model.Outcome]["bloom"].allowed == tuple(b.value for b in model.Bloom)
-    assert "e.g. `TEC`" in docs[model.CompetencySet]["code"].kind
+    assert "e.g. `ABC`" in docs[model.CompetencySet]["code"].kind
     assert docs[model.CompetencySet]["outcomes"].kind.startswith("list (at least 1) of:")
     assert docs[model.Rubric]["levels"].kind.startswith("list (at most 6) of:")  # none: the programme's scale
     assert not docs[model.Choice]["correct"].required and docs[model.Choice]["feedback"].required
