@@ -341,17 +341,18 @@ def _item(src: Any) -> Item:
 
 
 def _reading(r: ReadingSource) -> Reading:
-    """Author. Title. Publisher, year. Address. Note. The title is a <cite>, the address a link; all escaped."""
-    parts = [escape(r.author.rstrip("."))] if r.author else []
-    parts.append(f"<cite>{escape(r.title)}</cite>")
-    published = ", ".join(x for x in (escape(r.publisher or ""), str(r.year or "")) if x)
+    """Author. Title. Publisher, year. Address. Note. The title is a <cite>, the address a link; the texts go
+    through markup.inline like every other plain-text field (escaped, typographic quotes)."""
+    parts = [markup.inline(r.author.rstrip("."))] if r.author else []
+    parts.append(f"<cite>{markup.inline(r.title)}</cite>")
+    published = ", ".join(x for x in (markup.inline(r.publisher) if r.publisher else "", str(r.year or "")) if x)
     if published:
         parts.append(published)
     text = ". ".join(parts) + "."
     if r.url:
         text += f' <a href="{escape(r.url)}">{escape(r.url)}</a>'
     if r.note:
-        text += f' <span class="reading-note">{escape(r.note)}</span>'
+        text += f' <span class="reading-note">{markup.inline(r.note)}</span>'
     return Reading(r.author, r.title, r.publisher, r.year, r.url, r.note, text)
 
 

@@ -326,6 +326,9 @@ _NUMBER_IN = re.compile(r"^\s*([0-9]+(?:[.,][0-9]+)?)\s*([^\s0-9].*)$")
 
 def _type_hint(kind: str, field_name: str = "", value: Any = None) -> str:
     if kind.startswith("list"):
+        if isinstance(value, (str, int, float)) and field_name and not isinstance(value, bool):
+            shown = getattr(value, "source", value)
+            return f"a list, even of one: `{field_name}: [{shown}]`, or one `- entry` per line"
         return "write a list with one `- entry` per line, or [a, b]"
     if kind.startswith("dict") or kind.startswith("model"):
         return "this needs `key: value` fields indented under it"
