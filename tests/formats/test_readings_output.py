@@ -64,3 +64,19 @@ def test_moodle_grader_info_and_assignment_print_the_pass_rule(minimal: Path) ->
     assert "Every criterion Met." in bank[bank.index("<graderinfo") :]
     files, _ = assign_activity(cset.portfolio[0], 5, 1, 0)
     assert "Every criterion Met." in files["activities/assign_5/assign.xml"].decode()
+
+
+def test_references_list_each_source_once_sorted_even_without_an_author(minimal: Path) -> None:
+    _lesson_extras(minimal, URL)
+    f = minimal / "sets" / "tst.yaml"
+    f.write_text(f.read_text().replace("    activities:\n", "      - title: A guide with no named author\n"
+                                       "      - author: Zed, Ann\n        title: Later in the alphabet\n"
+                                       "    activities:\n", 1))
+    _scale(minimal)
+    sources, diags = check_curriculum(minimal, base=minimal)
+    assert sources is not None, [d.render() for d in diags]
+    html = pdf.prepare(resolve(sources), "TST", WriteContext(load_theme("default"), "en"), Options("a4")).html
+    refs = html[html.index('<ul class="references">') :]
+    refs = refs[: refs.index("</ul>")]
+    assert refs.count("<li>") == 3
+    assert refs.index("<cite>A guide") < refs.index("American Library") < refs.index("Zed, Ann")
