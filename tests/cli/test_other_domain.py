@@ -92,3 +92,19 @@ def test_unicode_and_tables_survive(outputs: dict[str, str]) -> None:
     lesson = outputs["cc/bakery-safety.imscc!HYG/HYG-L1.html"]
     assert "Crème pâtissière" in lesson and "<table" in lesson
     assert "za’atar" in outputs["moodle/ALG-questions.xml"] or "za’atar" in outputs["pdf/ALG.pdf"]
+
+
+@pytest.mark.slow
+def test_handbook_cover_without_short_title_prints_the_title_once(tmp_path: Path) -> None:
+    import shutil
+
+    from pypdf import PdfReader
+
+    project = tmp_path / "bakery"
+    shutil.copytree(PROJECT, project)
+    program = project / "program.yaml"
+    program.write_text(program.read_text(encoding="utf-8").replace("short_title: BFSC\n", ""), encoding="utf-8")
+    dist = tmp_path / "dist"
+    assert main(["build", str(project), "--out", str(dist), "--format", "pdf", "-q"]) == 0
+    cover = PdfReader(dist / "pdf" / "handbook.pdf").pages[0].extract_text()
+    assert " ".join(cover.split()).count("Bakery Food Safety Certificate") == 1, cover
