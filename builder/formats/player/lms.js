@@ -23,7 +23,7 @@
       stamp: d => {  // CMITime: time of day, no date
         return pad(d.getHours(), 2) + ':' + pad(d.getMinutes(), 2) + ':' + pad(d.getSeconds(), 2);
       },
-      tf: key => key.charAt(0),
+      tf: key => key === 'true' ? 't' : 'f',
       // 1.2 identifiers are single characters: sources 10-26 of a matching item become a-q
       source: (key, k) => k < 9 ? key : 'abcdefghijklmnopq'.charAt(k - 9),
       fill: text => text.slice(0, 255),
@@ -62,7 +62,7 @@
       tf: key => key,
       source: key => key,
       // a response starting with "{" would read as a delimiter unless a language tag comes first
-      fill: (text, lang) => { return (text.charAt(0) === '{' ? '{lang=' + lang + '}' : '') + text.slice(0, 250); },
+      fill: (text, lang) => (text.charAt(0) === '{' ? '{lang=' + lang + '}' : '') + text.slice(0, 250),
       fillPattern: (answer, cs) => '{case_matters=' + (cs ? 'true' : 'false') + '}' + answer,
       passMark: get => percent(get('cmi.scaled_passing_score'), 100),
       mode: 'cmi.mode', credit: 'cmi.credit',
