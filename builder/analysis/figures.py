@@ -11,7 +11,8 @@ from typing import Any
 from builder.analysis import responses as rs
 from builder.analysis import stats
 from builder.analysis.reader import Export, Response
-from builder.resolve.course import Course, CSet, Item
+from builder.resolve.course import Course, CSet
+from builder.resolve.items import Item, MatchingItem, MultipleChoiceItem, OrderingItem, SingleChoiceItem, TrueFalseItem
 from builder.rules.diagnostics import Diagnostic, SourceLoc, error, warning
 
 
@@ -183,7 +184,9 @@ def _score(item: Item, r: Response) -> _Scored | None:
     if credit is None:
         return None
     part = rs.partial(item, r.response) if r.response is not None else None
-    picked = rs.chosen(item, r.response) if r.response is not None and item.type in rs.CHOICE_TYPES else None
+    picked = None
+    if r.response is not None and isinstance(item, (SingleChoiceItem, MultipleChoiceItem, TrueFalseItem)):
+        picked = rs.chosen(item, r.response)
     latency = rs.latency_seconds(r.latency) if r.latency else None
     return _Scored(credit, part if part is not None else credit, picked, latency)
 
@@ -285,20 +288,21 @@ def _item_figure(cset: CSet, course: Course, it: Item, rows: list[tuple[Response
     credit = [s.credit for _, s in rows]
     scores = [c * it.points for c in credit]
     facility = stats.mean(credit)
-    partial = stats.mean([s.partial for _, s in rows if s.partial is not None]) if it.type in (
-        "multiple_choice", "matching", "ordering") else None
+    has_parts = isinstance(it, (MultipleChoiceItem, MatchingItem, OrderingItem))
+    partial = stats.mean([s.partial for _, s in rows if s.partial is not None]) if has_parts else None
     disc = stats.corrected_point_biserial(scores, totals)
     ul = stats.upper_lower(credit, totals, th.group_share)
     latencies = [s.latency for _, s in rows if s.latency is not None]
     upper = stats.upper_group(totals, th.group_share)
     options: list[OptionFigure] = []
-    if it.type in rs.CHOICE_TYPES and n:
+    if isinstance(it, (SingleChoiceItem, MultipleChoiceItem, TrueFalseItem)) and n:
         picks = [s.picked or () for _, s in rows]
-        for k, o in enumerate(it.options):
+        for k, o in enumerate(it.choices):
             count = sum(o.key in p for p in picks)
             up = sum(o.key in picks[j] for j in upper) / len(upper) if upper else 0.0
-            label = o.text if it.type == "true_false" else letter(k)
-            options.append(OptionFigure(o.key, label, o.text, o.correct, count, count / n, up))
+            # a true/false choice has no text of its own: the report names it by its key
+            label, text = (o.key, o.key) if isinstance(it, TrueFalseItem) else (letter(k), o.text)
+            options.append(OptionFigure(o.key, label, text, o.correct, count, count / n, up))
     changed = _changed(it, [r for r, _ in rows], set_note)
     loc = course.loc(it.id, cset.code)
     flags: list[str] = []

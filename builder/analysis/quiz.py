@@ -8,10 +8,13 @@ import re
 from dataclasses import replace
 
 from builder.analysis.reader import Attempt, Export
-from builder.resolve.course import Course, Item
+from builder.resolve.course import Course
+from builder.resolve.items import FillInItem, MultipleChoiceItem, SingleChoiceItem, TrueFalseItem
 from builder.rules.diagnostics import Diagnostic, warning
 
 TAG = re.compile(r"<[^>]+>")
+# The types a Moodle quiz Responses export names by text (matching and ordering summaries are not read).
+QuizItem = SingleChoiceItem | MultipleChoiceItem | TrueFalseItem | FillInItem
 
 
 def plain(text: str) -> str:
@@ -20,18 +23,18 @@ def plain(text: str) -> str:
     return " ".join(html.unescape(TAG.sub(" ", text)).split()).casefold()
 
 
-def _item_for(question: str, prompts: list[tuple[str, Item]]) -> Item | None:
+def _item_for(question: str, prompts: list[tuple[str, QuizItem]]) -> QuizItem | None:
     q = plain(question)
     found = [(len(p), it) for p, it in prompts if p and (q == p or q.startswith(p))]
     return max(found, key=lambda x: x[0])[1] if found else None
 
 
-def _keys(item: Item, summary: str) -> str | None:
+def _keys(item: QuizItem, summary: str) -> str | None:
     """A response summary as option keys; None if a part names no option of the item."""
-    if item.type == "fill_in":
+    if isinstance(item, FillInItem):
         return summary
-    texts = {plain(o.html): o.key for o in item.options}
-    if item.type == "true_false":
+    texts = {plain(o.html): o.key for o in item.choices}
+    if isinstance(item, TrueFalseItem):
         texts = {"true": "true", "false": "false"}
     whole = plain(summary)
     if whole in texts:
@@ -39,13 +42,14 @@ def _keys(item: Item, summary: str) -> str | None:
     parts = [plain(p) for p in summary.split("; ")]
     if all(p in texts for p in parts):
         picked = {texts[p] for p in parts}
-        return ",".join(o.key for o in item.options if o.key in picked)
+        return ",".join(o.key for o in item.choices if o.key in picked)
     return None
 
 
 def to_items(course: Course, export: Export) -> tuple[Export, list[Diagnostic]]:
-    prompts = [(plain(it.prompt_html), it) for s in course.sets for it in s.items
-               if it.type in ("single_choice", "multiple_choice", "true_false", "fill_in")]
+    prompts: list[tuple[str, QuizItem]] = [
+        (plain(it.prompt_html), it) for s in course.sets for it in s.items if isinstance(it, QuizItem)
+    ]
     diags: list[Diagnostic] = []
     unknown: set[str] = set()
     attempts = []
@@ -60,8 +64,8 @@ def to_items(course: Course, export: Export) -> tuple[Export, list[Diagnostic]]:
                                          f"question text ({r.item_id[:60]!r}); its answers are left out", r.loc))
                 continue
             response = _keys(item, r.response) if r.response is not None else None
-            right = _keys(item, r.right) if r.right and item.type != "fill_in" else None
-            if r.right and item.type != "fill_in" and right is None:
+            right = _keys(item, r.right) if r.right and not isinstance(item, FillInItem) else None
+            if r.right and not isinstance(item, FillInItem) and right is None:
                 right = r.right  # a key text the item does not have now: shown as changed
             rows.append(replace(r, item_id=item.id, response=response if response is not None else r.response,
                                 right=right))

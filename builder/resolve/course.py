@@ -15,18 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from builder.render import markup
+from builder.resolve.items import Item, resolve_item
 from builder.rules.check import SetSource, Sources
 from builder.rules.diagnostics import SourceLoc
-from builder.source.model import (
-    Bloom,
-    CompetencySet,
-    FillIn,
-    Matching,
-    MultipleChoice,
-    Ordering,
-    SingleChoice,
-    TrueFalse,
-)
+from builder.source.model import Bloom, CompetencySet
 from builder.source.model import Lesson as LessonSource
 from builder.source.model import Reading as ReadingSource
 
@@ -61,42 +53,6 @@ class Lesson:
     readings: tuple[Reading, ...] = ()
     activities_html: tuple[str, ...] = ()  # one block of HTML per prompt
     discussion_html: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Option:
-    """A choice, a matching side or an ordering step; `key` is its stable response id."""
-
-    key: str
-    html: str
-    text: str
-    correct: bool = False
-    feedback_html: str = ""
-
-
-@dataclass(frozen=True)
-class Item:
-    id: str
-    type: str
-    outcomes: tuple[str, ...]
-    points: int
-    bloom: Bloom | None
-    scenario: bool
-    prompt_html: str
-    feedback_html: str
-    options: tuple[Option, ...] = ()  # choices; true/false; matching targets; ordering steps
-    sources: tuple[Option, ...] = ()  # matching left sides, in source order
-    answers: tuple[str, ...] = ()  # fill-in accepted answers
-    case_sensitive: bool = False
-    correct_feedback_html: str = ""
-    incorrect_feedback_html: str = ""
-
-    @property
-    def correct_keys(self) -> tuple[str, ...]:
-        """Correct response as option keys: chosen keys, or the ordered/matched targets."""
-        if self.type in ("single_choice", "multiple_choice", "true_false"):
-            return tuple(o.key for o in self.options if o.correct)
-        return tuple(o.key for o in self.options)
 
 
 @dataclass(frozen=True)
@@ -296,50 +252,6 @@ def digest(obj: Any) -> str:
 # ---------------------------------------------------------------- resolve
 
 
-def _key(index: int) -> str:
-    """Response keys a, b, c… (SCORM 1.2 choice responses are single characters)."""
-    return "abcdefghijklmnopqrstuvwxyz"[index]
-
-
-def _item(src: Any) -> Item:
-    common: dict[str, Any] = {
-        "id": src.id,
-        "type": src.type,
-        "outcomes": tuple(src.outcomes),
-        "points": src.points,
-        "bloom": src.bloom,
-        "scenario": src.scenario,
-        "prompt_html": markup.block(src.prompt),
-        "feedback_html": markup.block(src.feedback) if src.feedback else "",
-    }
-    if isinstance(src, (SingleChoice, MultipleChoice)):
-        options = tuple(
-            Option(_key(i), markup.inline(c.text), c.text, c.correct, markup.inline(c.feedback))
-            for i, c in enumerate(src.choices)
-        )
-        return Item(**common, options=options)
-    if isinstance(src, TrueFalse):
-        options = (
-            Option("true", "True", "True", src.answer is True, markup.inline(src.feedback_true)),
-            Option("false", "False", "False", src.answer is False, markup.inline(src.feedback_false)),
-        )
-        return Item(**common, options=options)
-    feedback: dict[str, Any] = {
-        "correct_feedback_html": markup.inline(src.feedback_correct),
-        "incorrect_feedback_html": markup.inline(src.feedback_incorrect),
-    }
-    if isinstance(src, FillIn):
-        return Item(**common, **feedback, answers=tuple(src.answers), case_sensitive=src.case_sensitive)
-    if isinstance(src, Matching):
-        sources = tuple(Option(str(i + 1), markup.inline(p.left), p.left) for i, p in enumerate(src.pairs))
-        targets = tuple(Option(_key(i), markup.inline(p.right), p.right) for i, p in enumerate(src.pairs))
-        return Item(**common, **feedback, sources=sources, options=targets)
-    if isinstance(src, Ordering):
-        steps = tuple(Option(_key(i), markup.inline(s), s) for i, s in enumerate(src.sequence))
-        return Item(**common, **feedback, options=steps)
-    raise TypeError(f"unknown item type {src.type}")
-
-
 def _reading(r: ReadingSource) -> Reading:
     """Author. Title. Publisher, year. Address. Note. The title is a <cite>, the address a link; the texts go
     through markup.inline like every other plain-text field (escaped, typographic quotes)."""
@@ -393,7 +305,7 @@ def _set(
         keywords=tuple(m.keywords),
         outcomes=tuple(Outcome(o.id, o.statement, o.bloom) for o in m.outcomes),
         lessons=tuple(_lesson(x) for x in m.lessons),
-        items=tuple(_item(it) for it in m.assessment.items),
+        items=tuple(resolve_item(it) for it in m.assessment.items),
         pools=tuple(Pool(p.id, p.draw, tuple(p.items)) for p in m.assessment.pools),
         mastery_score=m.assessment.mastery_score,
         shuffle=m.assessment.shuffle,

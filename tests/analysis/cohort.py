@@ -12,7 +12,8 @@ import random
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from builder.resolve.course import CSet, Item
+from builder.resolve.course import CSet
+from builder.resolve.items import Item, response_options
 
 N_LEARNERS = 36
 SEED = 2201
@@ -49,14 +50,14 @@ class Learner:
 
 
 def plan_for(cset: CSet) -> Plan:
-    singles = [it.id for it in cset.items if it.type == "single_choice" and len(it.options) >= 4]
+    singles = [it.id for it in cset.items if it.type == "single_choice" and len(response_options(it)) >= 4]
     return Plan(hard=singles[0], reversed=singles[1], dead=singles[2])
 
 
 def _responses(it: Item, correct: bool, n: int) -> tuple[tuple[str, ...], str, str, float]:
     """(chosen keys, 1.2 response, 2004 response, partial credit) for a right or a wrong answer; the n-th wrong
     answer to a choice item names the n-th distractor in turn."""
-    wrong = [o.key for o in it.options if not o.correct]
+    wrong = [o.key for o in response_options(it) if not o.correct]
     if it.type == "true_false":
         key = it.correct_keys[0] if correct else wrong[0]
         return (key,), key[0], key, float(correct)
@@ -65,13 +66,13 @@ def _responses(it: Item, correct: bool, n: int) -> tuple[tuple[str, ...], str, s
         return (key,), key, key, float(correct)
     if it.type == "multiple_choice":
         keys = set(it.correct_keys) | (set() if correct else {wrong[n % len(wrong)]})
-        ordered = tuple(o.key for o in it.options if o.key in keys)
-        share = 1.0 if correct else (len(it.options) - 1) / len(it.options)
+        ordered = tuple(o.key for o in response_options(it) if o.key in keys)
+        share = 1.0 if correct else (len(response_options(it)) - 1) / len(response_options(it))
         return ordered, ",".join(ordered), "[,]".join(ordered), share
     if it.type == "fill_in":
         text = it.answers[0] if correct else "no idea"
         return (), text, text, float(correct)
-    targets = [o.key for o in it.options]
+    targets = [o.key for o in response_options(it)]
     if not correct:
         targets[0], targets[1] = targets[1], targets[0]
     share = 1.0 if correct else (len(targets) - 2) / len(targets)
@@ -122,7 +123,7 @@ def patterns(it: Item, v12: bool) -> list[str]:
         return [it.correct_keys[0][0] if v12 else it.correct_keys[0]]
     if it.type == "matching":
         src = [s.key if not v12 or k < 9 else "abcdefghijklmnopq"[k - 9] for k, s in enumerate(it.sources)]
-        return [sep.join(f"{s}{pair}{o.key}" for s, o in zip(src, it.options, strict=True))]
+        return [sep.join(f"{s}{pair}{o.key}" for s, o in zip(src, response_options(it), strict=True))]
     return [sep.join(it.correct_keys)]
 
 
@@ -174,13 +175,13 @@ def figures(cset: CSet, learners: list[Learner], only: set[str] | None = None) -
     for k, it in enumerate(cset.items):
         x = [1.0 if lr.answers[k].correct else 0.0 for lr in learners]
         rest = [t - it.points * xi for t, xi in zip(totals, x, strict=True)]
-        shares = {o.key: sum(o.key in lr.answers[k].keys for lr in learners) / n for o in it.options}
+        shares = {o.key: sum(o.key in lr.answers[k].keys for lr in learners) / n for o in response_options(it)}
         items[it.id] = {
             "n": n, "facility": sum(x) / n, "partial": sum(lr.answers[k].partial for lr in learners) / n,
             "rpb": pearson(x, rest), "ul": sum(x[j] for j in upper) / g - sum(x[j] for j in lower) / g,
             "shares": shares if it.type in ("single_choice", "multiple_choice", "true_false") else {},
             "upper_shares": {o.key: sum(o.key in learners[j].answers[k].keys for j in upper) / g
-                             for o in it.options}}
+                             for o in response_options(it)}}
     kk = len(cset.items)
     var = lambda v: sum((a - sum(v) / len(v)) ** 2 for a in v) / len(v)  # noqa: E731
     pq = sum(f["facility"] * (1 - f["facility"]) for f in items.values())
@@ -216,7 +217,7 @@ def expected_flags(cset: CSet, fig: dict[str, Any]) -> set[tuple[str, str]]:
         elif f["rpb"] is not None and f["rpb"] < 0.15 and 0.20 <= f["facility"] <= 0.95:
             out.add((it.id, "item-low-discrimination"))
         if it.type in ("single_choice", "multiple_choice") and any(
-                not o.correct and f["shares"][o.key] < 0.05 for o in it.options):
+                not o.correct and f["shares"][o.key] < 0.05 for o in response_options(it)):
             out.add((it.id, "distractor-non-functioning"))
     return out
 

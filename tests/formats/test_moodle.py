@@ -21,6 +21,7 @@ from lxml import etree
 from builder.formats.competency_csv import HEADER, framework_csv
 from builder.formats.moodle.question_bank import category_path, problems, question_bank
 from builder.resolve.course import Course, resolve
+from builder.resolve.items import response_options
 from builder.rules.check import check_curriculum
 
 REPO = Path(__file__).resolve().parents[2]
@@ -165,23 +166,24 @@ def _same_answers(q: etree._Element, it: Any) -> None:
     kind = q.get("type")
     if kind == "multichoice":
         assert (_text(q, "single") == "true") == (it.type == "single_choice")
-        assert [_text(a, "text") for a in answers] == [o.html for o in it.options]
-        assert [_fraction(a) > 0 for a in answers] == [o.correct for o in it.options]
-        if it.type == "multiple_choice" and not all(o.correct for o in it.options):
+        assert [_text(a, "text") for a in answers] == [o.html for o in response_options(it)]
+        assert [_fraction(a) > 0 for a in answers] == [o.correct for o in response_options(it)]
+        if it.type == "multiple_choice" and not all(o.correct for o in response_options(it)):
             # ticking every box scores nothing
             assert sum(_fraction(a) for a in answers) <= 0.001
     elif kind == "truefalse":
         right = next(a for a in answers if a.get("fraction") == "100")
-        assert _text(right, "text") == next(o.key for o in it.options if o.correct)
+        assert _text(right, "text") == next(o.key for o in response_options(it) if o.correct)
     elif kind == "shortanswer":
         accepted = [_text(a, "text").replace("\\*", "*") for a in answers if _fraction(a) == 1]
         assert accepted == list(it.answers)
         assert _text(q, "usecase") == ("1" if it.case_sensitive else "0")
     elif kind == "matching":
         pairs = [(_text(s, "text"), _text(s, "answer/text")) for s in q.findall("subquestion")]
-        assert pairs == [(a.html, b.text) for a, b in zip(it.sources, it.options, strict=True)]
+        assert pairs == [(a.html, b.text) for a, b in zip(it.sources, response_options(it), strict=True)]
     elif kind == "ordering":
-        assert [_text(a, "text") for a in answers] == [o.html for o in it.options]  # the file order is the key
+        # the file order is the key
+        assert [_text(a, "text") for a in answers] == [o.html for o in response_options(it)]
 
 
 def test_markdown_arrives_as_sanitised_html_in_cdata(minimal: Path) -> None:

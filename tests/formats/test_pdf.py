@@ -29,6 +29,7 @@ from builder.formats.pdf import writer as pdf
 from builder.render.context import WriteContext
 from builder.render.themes import load_theme
 from builder.resolve.course import Course, resolve
+from builder.resolve.items import response_options
 from builder.rules.check import check_curriculum
 
 REPO = Path(__file__).resolve().parents[2]
@@ -318,11 +319,11 @@ def test_matching_and_ordering_are_printed_scrambled() -> None:
     guide = pdf.view.guide(course.set("TST"))
     by_id = {q.item.id: q for q in guide.questions}
     matching, ordering = by_id["TST-Q5"], by_id["TST-Q6"]
-    assert [x.option.key for x in matching.shown] != [o.key for o in matching.item.options]
-    assert [x.option.key for x in ordering.shown] != [o.key for o in ordering.item.options]
+    assert [x.option.key for x in matching.shown] != [o.key for o in response_options(matching.item)]
+    assert [x.option.key for x in ordering.shown] != [o.key for o in response_options(ordering.item)]
     # the key's letters point at the right printed rows
     shown = {x.label: x.option.key for x in ordering.shown}
-    assert [shown[a.label] for a in ordering.answer] == [o.key for o in ordering.item.options]
+    assert [shown[a.label] for a in ordering.answer] == [o.key for o in response_options(ordering.item)]
 
 
 def test_rubric_worksheet(minimal: Built) -> None:

@@ -22,6 +22,7 @@ from playwright.sync_api import Browser
 
 from builder.analysis import Thresholds, run
 from builder.resolve.course import Course, resolve
+from builder.resolve.items import response_options
 from builder.rules.check import check_curriculum
 
 from .conftest import Built
@@ -145,7 +146,7 @@ def assert_same_figures(course: Course, report: Path, independent: dict[str, Any
         assert it.upper_lower == pytest.approx(want["ul"], abs=1e-12), it.item_id
         if it.partial is not None:
             assert it.partial == pytest.approx(want["partial"], abs=1e-12), it.item_id
-        for o in it.options:
+        for o in response_options(it):
             assert o.share == pytest.approx(want["shares"][o.key], abs=1e-12), (it.item_id, o.key)
             assert o.upper_share == pytest.approx(want["upper_shares"][o.key], abs=1e-12), (it.item_id, o.key)
         assert not it.changed
@@ -239,7 +240,7 @@ def test_a_quiz_of_the_question_bank_gives_the_same_flags_from_the_responses_rep
     def answer(a: Answer) -> dict[str, Any]:
         if a.item.type == "fill_in":
             return {"text": a.response_12}
-        return {"choices": [[o.key for o in a.item.options].index(k) for k in a.keys]}
+        return {"choices": [[o.key for o in response_options(a.item)].index(k) for k in a.keys]}
 
     spec = tmp_path / "quiz.json"
     spec.write_text(json.dumps({"course": short, "trainer": f"{short}t", "items": quiz_items, "learners": [

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from browser.projects import course_of
 
-from builder.resolve.course import Course, Item
+from builder.resolve.course import Course
+from builder.resolve.items import Item, response_options
 
 from .conftest import Built
 from .site import REPO, Moodle
@@ -63,13 +64,13 @@ def expected_answers(item: Item) -> dict[str, object]:
     if item.type == "fill_in":
         return {"right": sorted(words(a) for a in item.answers)}
     if item.type == "matching":
-        targets = {o.key: o.text for o in item.options}
+        targets = {o.key: o.text for o in response_options(item)}
         return {"pairs": [(words(s.text), words(targets[k])) for s, k in zip(item.sources, item.correct_keys,
                                                                             strict=True)]}
-    texts = {o.key: words(o.text) for o in item.options}
+    texts = {o.key: words(o.text) for o in response_options(item)}
     if item.type == "ordering":
         return {"order": [texts[k] for k in item.correct_keys]}
-    return {"right": sorted(texts[k] for k in item.correct_keys), "count": len(item.options)}
+    return {"right": sorted(texts[k] for k in item.correct_keys), "count": len(response_options(item))}
 
 
 def moodle_answers(q: dict[str, object], kind: str) -> dict[str, object]:

@@ -9,8 +9,19 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
+from typing import assert_never
 
-from builder.resolve.course import Course, CSet, Item, Lesson, Option, Term
+from builder.resolve.course import Course, CSet, Lesson, Term
+from builder.resolve.items import (
+    FillInItem,
+    Item,
+    MatchingItem,
+    MultipleChoiceItem,
+    Option,
+    OrderingItem,
+    SingleChoiceItem,
+    TrueFalseItem,
+)
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -93,24 +104,32 @@ def scramble(count: int, seed: str) -> list[int]:
     return order
 
 
+def _scrambled(options: tuple[Option, ...], seed: str) -> tuple[tuple[Labelled, ...], dict[str, str]]:
+    """Options printed in a fixed shuffled order, lettered, and the letter each option got."""
+    order = scramble(len(options), seed)
+    shown = tuple(Labelled(LETTERS[pos], options[i]) for pos, i in enumerate(order))
+    return shown, {options[i].key: LETTERS[pos] for pos, i in enumerate(order)}
+
+
 def question(item: Item, first_anchor: str) -> Question:
-    if item.type == "matching":
-        order = scramble(len(item.options), item.id)
-        shown = tuple(Labelled(LETTERS[pos], item.options[i]) for pos, i in enumerate(order))
-        label_of = {item.options[i].key: LETTERS[pos] for pos, i in enumerate(order)}
-        lefts = tuple(Labelled(str(n + 1), s) for n, s in enumerate(item.sources))
-        answer = tuple(Labelled(label_of[t.key], t) for t in item.options)
-        return Question(item, first_anchor, shown, lefts, answer)
-    if item.type == "ordering":
-        order = scramble(len(item.options), item.id)
-        shown = tuple(Labelled(LETTERS[pos], item.options[i]) for pos, i in enumerate(order))
-        label_of = {item.options[i].key: LETTERS[pos] for pos, i in enumerate(order)}
-        answer = tuple(Labelled(label_of[s.key], s) for s in item.options)
-        return Question(item, first_anchor, shown, (), answer)
-    if item.type == "true_false":
-        shown = tuple(Labelled(o.text, o) for o in item.options)
-        return Question(item, first_anchor, shown, (), tuple(x for x in shown if x.option.correct))
-    shown = tuple(Labelled(LETTERS[i], o) for i, o in enumerate(item.options))
+    match item:
+        case MatchingItem():
+            shown, label_of = _scrambled(item.targets, item.id)
+            lefts = tuple(Labelled(str(n + 1), s) for n, s in enumerate(item.sources))
+            answer = tuple(Labelled(label_of[t.key], t) for t in item.targets)
+            return Question(item, first_anchor, shown, lefts, answer)
+        case OrderingItem():
+            shown, label_of = _scrambled(item.steps, item.id)
+            answer = tuple(Labelled(label_of[s.key], s) for s in item.steps)
+            return Question(item, first_anchor, shown, (), answer)
+        case TrueFalseItem():
+            shown = tuple(Labelled(o.key, o) for o in item.choices)  # the template prints the catalogue's word
+        case SingleChoiceItem() | MultipleChoiceItem():
+            shown = tuple(Labelled(LETTERS[i], o) for i, o in enumerate(item.choices))
+        case FillInItem():
+            shown = ()
+        case _:
+            assert_never(item)
     return Question(item, first_anchor, shown, (), tuple(x for x in shown if x.option.correct))
 
 

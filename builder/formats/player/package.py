@@ -11,14 +11,25 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 from markupsafe import Markup
 
 from builder.render.context import WriteContext
 from builder.render.i18n import Catalogue
 from builder.render.text import plain
-from builder.resolve.course import Course, CSet, Item, Lesson
+from builder.resolve.course import Course, CSet, Lesson
+from builder.resolve.items import (
+    FillInItem,
+    Item,
+    MatchingItem,
+    MultipleChoiceItem,
+    Option,
+    OrderingItem,
+    SingleChoiceItem,
+    TrueFalseItem,
+    response_options,
+)
 from builder.rules.diagnostics import Diagnostic, error
 from builder.rules.limits import FILL_IN_MAX
 
@@ -38,15 +49,19 @@ def mastery_percent(cset: CSet) -> float:
 
 
 
+def _option(o: Option, html: str) -> dict[str, Any]:
+    return {"key": o.key, "html": html, "text": plain(html), "feedback": o.feedback_html}
+
+
 def _item(item: Item, cat: Catalogue) -> dict[str, Any]:
-    options = []
-    for o in item.options:
-        html = o.html
-        if item.type == "true_false":
-            # course.py spells these in English; the learner sees the catalogue's words
-            html = cat.get("player.true" if o.key == "true" else "player.false")
-            html = str(Markup.escape(html))
-        options.append({"key": o.key, "html": html, "text": plain(html), "feedback": o.feedback_html})
+    """One item as the player reads it: `options` are what a response names by key (choices, matching
+    targets or steps), `correct` the keyed response; fields only some types have are left out."""
+    if isinstance(item, TrueFalseItem):
+        # the catalogue's words for true and false, in the programme's language
+        words = {o.key: str(Markup.escape(cat.get(f"player.{o.key}"))) for o in item.choices}
+        options = [_option(o, words[o.key]) for o in item.choices]
+    else:
+        options = [_option(o, o.html) for o in response_options(item)]
     data: dict[str, Any] = {
         "id": item.id,
         "type": item.type,
@@ -57,12 +72,14 @@ def _item(item: Item, cat: Catalogue) -> dict[str, Any]:
         "options": options,
         "correct": list(item.correct_keys),
     }
-    if item.sources:
+    if isinstance(item, MatchingItem):
         data["sources"] = [{"key": s.key, "html": s.html} for s in item.sources]
-    if item.type == "fill_in":
+    if isinstance(item, FillInItem):
         data["answers"] = list(item.answers)
         data["caseSensitive"] = item.case_sensitive
-    if item.correct_feedback_html or item.incorrect_feedback_html:
+    if isinstance(item, (FillInItem, MatchingItem, OrderingItem)) and (
+        item.correct_feedback_html or item.incorrect_feedback_html
+    ):
         data["right"] = item.correct_feedback_html
         data["wrong"] = item.incorrect_feedback_html
     return data
@@ -110,14 +127,21 @@ def lesson_more(lesson: Lesson, cat: Catalogue) -> str:
 
 
 def _longest_answer(item: Item) -> int:
-    """Characters player.js may store for one answer (see pack() there)."""
-    if item.type == "fill_in":
-        return 3 * FILL_IN_MAX  # each character may be escaped to three ("%25")
-    if item.type in ("single_choice", "true_false"):
-        return 1
-    if item.type == "matching":
-        return len(item.sources)  # one target key per source
-    return len(item.options)  # every choice key, or every step
+    """Characters player.js may store for one answer (see pack() there): typed text, escaped, or one
+    character per chosen option, matched target or step (its position, whatever its key)."""
+    match item:
+        case FillInItem():
+            return 3 * FILL_IN_MAX  # each character may be escaped to three ("%25")
+        case SingleChoiceItem() | TrueFalseItem():
+            return 1
+        case MatchingItem():
+            return len(item.sources)  # one target per source
+        case MultipleChoiceItem():
+            return len(item.choices)  # every choice
+        case OrderingItem():
+            return len(item.steps)  # every step
+        case _:
+            assert_never(item)
 
 
 def suspend_bound(cset: CSet) -> int:
@@ -187,7 +211,7 @@ def player_problems(course: Course, cset: CSet, reserved: tuple[str, ...] = ()) 
         if not _ID_SAFE.match(ident):
             diags.append(error("scorm-id", f"{ident!r} is not a valid SCORM identifier", course.loc(ident, cset.code)))
     for it in cset.items:
-        for answer in it.answers:
+        for answer in it.answers if isinstance(it, FillInItem) else ():
             if len(answer) > FILL_IN_MAX:  # the answer box takes no more, so nobody could type it
                 diags.append(error("scorm-fill-in", f"{it.id}: an accepted answer is longer than {FILL_IN_MAX} "
                                    "characters", course.loc(it.id, cset.code), "shorten the answer"))
