@@ -336,3 +336,10 @@ def test_every_source_path_the_docs_name_exists() -> None:
             if not (ROOT / m.group(1)).exists():
                 missing.append(f"{page.relative_to(DOCS)}: {m.group(1)}")
     assert not missing, missing
+
+
+def test_the_change_log_example_is_the_tools_output() -> None:
+    """versioning.md shows exactly what `coursepack diff` prints for the two test projects."""
+    golden = (ROOT / "tests" / "golden" / "diff-minimal.md").read_text(encoding="utf-8")
+    page = (DOCS / "curriculum" / "versioning.md").read_text(encoding="utf-8")
+    assert f"```text\n{golden}```" in page
