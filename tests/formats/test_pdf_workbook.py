@@ -8,8 +8,10 @@ whether every cross-reference lands on its page, and the heading levels of the t
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html
+import io
 import re
 import subprocess
 import tempfile
@@ -24,7 +26,7 @@ from pypdf import PdfReader
 
 from builder import formats
 from builder.formats.base import Options
-from builder.formats.pdf import view, writer
+from builder.formats.pdf import parts, view, writer
 from builder.render import markup
 from builder.render.context import WriteContext
 from builder.render.themes import load_theme
@@ -424,3 +426,93 @@ def resolve_lssc() -> Course:
     sources, _ = check_curriculum(REPO / "curriculum", base=REPO / "curriculum")
     assert sources is not None
     return resolve(sources)
+
+
+# ---------------------------------------------------------------- the handbook in parts (issue 23)
+
+
+def _pages_text(pdf: bytes) -> list[str]:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        return text(Path(f.name)).split("\f")
+
+
+def _outline_of(reader: PdfReader) -> list[tuple[str, int, int]]:
+    out: list[tuple[str, int, int]] = []
+
+    def walk(items: list[Any], depth: int) -> None:
+        for entry in items:
+            if isinstance(entry, list):
+                walk(entry, depth + 1)
+            else:
+                out.append((str(entry.title), depth, reader.get_destination_page_number(entry)))
+
+    walk(reader.outline, 0)
+    return out
+
+
+@pytest.mark.slow
+def test_handbook_in_parts_reads_as_the_whole_one() -> None:
+    """The handbook of a large catalogue is laid out in parts and joined (parts.py); on the bundled
+    curriculum cut into parts of three sets it must read exactly as the whole render: every page's
+    text (so every contents and page-reference number), the outline, the tagged structure."""
+    course = resolve_lssc()
+    prepared = writer.prepare(course, None, WriteContext(load_theme("default"), course.program.language), Options())
+    assert prepared.per_part == 0  # ten sets: rendered whole
+    whole, _ = writer.render(prepared)
+    joined, logged = writer.render(dataclasses.replace(prepared, per_part=3))
+    assert not logged
+    again, _ = writer.render(dataclasses.replace(prepared, per_part=3))
+    assert joined == again  # byte-identical rebuilds
+    a, b = PdfReader(io.BytesIO(whole)), PdfReader(io.BytesIO(joined))
+    assert len(b.pages) == len(a.pages)
+    assert _pages_text(joined) == _pages_text(whole)
+    assert _outline_of(b) == _outline_of(a)
+    assert heading_levels(b) == heading_levels(a)
+    root_b: Any = b.trailer["/Root"]
+    for key in ("/Lang", "/MarkInfo", "/PageMode", "/ViewerPreferences", "/Metadata"):
+        assert key in root_b, key
+    assert root_b["/PageMode"] == "/UseOutlines" and b"pdfuaid" in root_b["/Metadata"].get_object().get_data()
+    # every page's marked content resolves through the one parent tree, keys not shared between parts
+    nums = root_b["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    keys = [int(nums[i]) for i in range(0, len(nums), 2)]
+    assert len(keys) == len(set(keys))
+    page_keys = [int(p["/StructParents"]) for p in b.pages if "/StructParents" in p]
+    assert len(page_keys) == len(b.pages) and set(page_keys) <= set(keys)
+    tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    for n, page in enumerate(b.pages):
+        for elem in tree[int(page["/StructParents"])]:  # the elements marked on page n point back at it
+            assert elem.get_object()["/Pg"].get_object() == page.get_object() or "/Pg" not in elem.get_object(), n
+    fonts = {str(f["/BaseFont"]) for p in b.pages for f in (p["/Resources"].get("/Font") or {}).values()
+             if "/BaseFont" in f.get_object()}
+    assert fonts and all(
+        "/FontFile2" in f.get_object()["/DescendantFonts"][0]["/FontDescriptor"]
+        or "/FontFile3" in f.get_object()["/DescendantFonts"][0]["/FontDescriptor"]
+        for p in b.pages for f in (p["/Resources"].get("/Font") or {}).values()
+        if "/DescendantFonts" in f.get_object()
+    )
+
+
+def test_handbook_parts_cut_where_the_page_breaks_anyway() -> None:
+    head = '<html><head><style>x{content: counter(pages)}</style></head><body class="paper-a4">'
+    body = (
+        '<nav class="chapter toc" id="contents"><a class="toc-link" href="#set-a"></a></nav>\n'
+        '<section class="chapter summaries" id="summaries"><h1>S</h1>\n'
+        + "".join(f'<section class="set-summary" id="set-{c}"><a class="pageref" href="#rubric-{c}"></a></section>\n'
+                  for c in "abcde")
+        + '</section>\n<section class="chapter rubrics" id="rubrics"><h1>R</h1>\n'
+        + "".join(f'<section class="set-rubrics" id="rubrics-{c}"><section class="task" id="rubric-{c}"></section>'
+                  "</section>\n" for c in "abcde")
+        + "</section>\n"
+    )
+    cut = parts.split(head + body + "</body>\n</html>\n", 2)
+    assert cut is not None
+    _, pieces, tail = cut
+    assert tail.startswith("</body>")
+    assert [p.continues for p in pieces] == [False, False, True, True, False, True, True]
+    assert "".join(p.body for p in pieces).count('<section class="set-summary"') == 5
+    assert pieces[2].body.startswith('<section class="summaries">') and 'id="summaries"' not in pieces[2].body
+    local, outside = parts._localise(pieces[1].body, {"rubric-a": 40, "rubric-b": 41})
+    assert outside == ["rubric-a", "rubric-b"] and 'data-page="40"' in local and 'href="#rubric-a"' not in local
+    assert parts.split("<html><body><p>no chapters</p></body></html>", 2) is None

@@ -22,7 +22,7 @@ from weasyprint import HTML  # type: ignore[import-untyped]
 from builder import __version__
 from builder.build.output import OutDir
 from builder.formats.base import Format, Job, Options
-from builder.formats.pdf import view
+from builder.formats.pdf import parts, view
 from builder.formats.pdf.sandbox import VIRTUAL_ROOT, GuardedFetcher, Policy, Refused, fill_alts, images
 from builder.render.context import WriteContext
 from builder.render.i18n import Catalogue
@@ -50,6 +50,9 @@ class Prepared:
     diagnostics: tuple[Diagnostic, ...]
     where: tuple[tuple[str, SourceLoc], ...]  # resolved image URL → where it was written
     loc: SourceLoc  # fallback location: the set file or program.yaml
+    per_part: int = 0  # the handbook of a large catalogue: sets per part (parts.py); 0 renders it whole
+    page_ref: str = ""  # CSS content of a page reference numbered by attr(data-page), for the parts
+    double: bool = False  # printed double-sided
 
 
 class Pdf(Format):
@@ -101,7 +104,12 @@ def prepare(course: Course, set_code: str | None, ctx: WriteContext, options: Op
         meta = _handbook_meta(course, catalogue)
         html = env.get_template("handbook.html").render(**context, meta=meta, rules=view.rules(course))
         name, loc = "handbook.pdf", course.loc("program")
-    return Prepared(name, view.smarten(html), policy, tuple(diags), tuple(where.items()), loc)
+    per_part = parts.PART_SETS if cset is None and len(course.sets) > parts.PART_SETS else 0
+    page_ref = css_content(catalogue.get("pdf.page_ref"), page="attr(data-page)")
+    return Prepared(
+        name, view.smarten(html), policy, tuple(diags), tuple(where.items()), loc, per_part, page_ref,
+        options.sides == "double",
+    )
 
 
 def render(prepared: Prepared) -> tuple[bytes, list[str]]:
@@ -109,9 +117,20 @@ def render(prepared: Prepared) -> tuple[bytes, list[str]]:
     handler = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
-    try:
-        document = HTML(string=prepared.html, base_url=VIRTUAL_ROOT, url_fetcher=GuardedFetcher(prepared.policy))
+    fetcher = GuardedFetcher(prepared.policy)
+
+    def layout(html: str) -> Any:
+        return HTML(string=html, base_url=VIRTUAL_ROOT, url_fetcher=fetcher).render(**RENDER_OPTIONS)
+
+    def write(document: Any) -> bytes:
         data: bytes = document.write_pdf(finisher=open_outline, **RENDER_OPTIONS)
+        return data
+
+    try:
+        joined = None
+        if prepared.per_part:
+            joined = parts.render(prepared.html, prepared.per_part, layout, write, prepared.page_ref, prepared.double)
+        data = joined if joined is not None else write(layout(prepared.html))
     finally:
         logger.removeHandler(handler)
     return data, handler.messages
