@@ -248,12 +248,13 @@ def quiz_activity(bank: Bank, cset: CSet, cmid: int, section: int, time: int,
     for _, category, count in draws(bank, cset):
         for _ in range(count):
             slot += 1
+            sid = 1000 * cmid + slot  # slot and its reference: unique across quizzes
             condition = json.dumps({"questioncategoryid": str(category), "includingsubcategories": 0},
                                    separators=(",", ":"))
-            slots.append((f"question_instance id={ids_slot(cmid, slot)}", [
+            slots.append((f"question_instance id={sid}", [
                 ("quizid", cmid), ("slot", slot), ("page", slot), ("displaynumber", None), ("requireprevious", 0),
                 ("maxmark", "1.0000000"),
-                (f"question_set_reference id={ids_slot(cmid, slot)}", [
+                (f"question_set_reference id={sid}", [
                     ("usingcontextid", contextid), ("component", "mod_quiz"), ("questionarea", "slot"),
                     ("questionscontextid", COURSE_CONTEXT_ID), ("filtercondition", condition)]),
             ]))
@@ -294,7 +295,3 @@ def quiz_activity(bank: Bank, cset: CSet, cmid: int, section: int, time: int,
         ("grade_letters", []),
     ])
     return out, name
-
-
-def ids_slot(cmid: int, slot: int) -> int:
-    return 1000 * cmid + slot
