@@ -325,9 +325,11 @@ _CSS = (
 )
 
 
-def _html_table(changes: list[Change]) -> str:
+def _html_table(changes: list[Change], lang: str = "en") -> str:
+    marked = f' lang="{html.escape(lang)}"' if lang != "en" else ""
+
     def td(value: str | None, cls: str) -> str:
-        return f'<td class="{cls}">{html.escape(value) if value is not None else "—"}</td>'
+        return f'<td class="{cls}"{marked}>{html.escape(value) if value is not None else "—"}</td>'
 
     rows = "".join(
         f"<tr><th scope=\"row\">{html.escape(c.what)}</th>{td(c.old, 'old')}{td(c.new, 'new')}</tr>\n" for c in changes
@@ -341,7 +343,7 @@ def _html_table(changes: list[Change]) -> str:
 def as_html(changes: Changes, old_label: str, new_label: str, stamp: str = "", language: str = "en") -> str:
     title = f"Changes from {old_label} to {new_label}"
     parts = [
-        f'<!doctype html>\n<html lang="{html.escape(language)}">\n<meta charset="utf-8">\n'
+        f'<!doctype html>\n<html lang="en">\n<meta charset="utf-8">\n'
         f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n<h1>{html.escape(title)}</h1>\n"
     ]
     if stamp:
@@ -349,7 +351,7 @@ def as_html(changes: Changes, old_label: str, new_label: str, stamp: str = "", l
     if changes.empty:
         parts.append("<p>No changes to the programme, outcomes, lessons, items, rubrics or glossary.</p>\n")
     if changes.program:
-        parts.append("<h2>Programme</h2>\n" + _html_table(changes.program))
+        parts.append("<h2>Programme</h2>\n" + _html_table(changes.program, language))
     for c in changes.sets:
         parts.append(f"<h2>{html.escape(_heading(c))}</h2>\n")
         if c.old_version is None or c.new_version is None:
@@ -361,7 +363,7 @@ def as_html(changes: Changes, old_label: str, new_label: str, stamp: str = "", l
         if listed:
             parts.append("<ul>\n" + "\n".join(listed) + "\n</ul>\n")
         if c.changed:
-            parts.append(_html_table(c.changed))
+            parts.append(_html_table(c.changed, language))
     return "".join(parts)
 
 

@@ -238,7 +238,10 @@ def as_csv(rows: list[Row]) -> str:
     return buffer.getvalue()
 
 
-def _tr(r: Row, names: dict[str, str]) -> str:
+CONTENT_COLUMNS = (3, 4, 7, HEADER.index("statement"))  # lessons, items, portfolio, statement
+
+
+def _tr(r: Row, names: dict[str, str], lang: str = "en") -> str:
     kind = "gap" if r.gaps else "level" if r.level and r.level != UNSTATED else ""
     attr = f' class="{kind}"' if kind else ""
     cells = [html.escape(c) for c in _cells(r)]
@@ -247,7 +250,11 @@ def _tr(r: Row, names: dict[str, str]) -> str:
         cells[7] = "<br>".join(_named(i, names) for i in r.portfolio) or "-"
         if r.items:
             cells[4] = f"{len(r.items)}: " + "<br>".join(_named(i, names) for i in r.items)
-    return f"<tr{attr}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>\n"
+    # the tool's words are English; the curriculum's are in the programme's language
+    marked = f' lang="{html.escape(lang)}"' if lang != "en" else ""
+    return f"<tr{attr}>" + "".join(
+        f"<td{marked if i in CONTENT_COLUMNS else ''}>{c}</td>" for i, c in enumerate(cells)
+    ) + "</tr>\n"
 
 
 def _named(ident: str, names: dict[str, str]) -> str:
@@ -270,10 +277,10 @@ def as_html(rows: list[Row], title: str, course: Course | None = None, language:
     lang = language or (course.program.language if course is not None else "en")
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in HEADER)
     names = _names(course)
-    body = "".join(_tr(r, names) for r in rows)
+    body = "".join(_tr(r, names, lang) for r in rows)
     made = f"<p>{html.escape(stamp(course))}</p>\n" if course is not None else ""
     return (
-        f'<!doctype html>\n<html lang="{html.escape(lang)}"><meta charset="utf-8"><title>{html.escape(title)}</title>\n'
+        f'<!doctype html>\n<html lang="en"><meta charset="utf-8"><title>{html.escape(title)}</title>\n'
         "<style>body{font:14px system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}"
         "th,td{border:1px solid #888;padding:.3rem .5rem;text-align:left;vertical-align:top}"
         "thead th{background:#eee;position:sticky;top:0}"
