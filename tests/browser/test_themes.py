@@ -22,6 +22,7 @@ from builder.formats.pdf.writer import prepare
 from builder.render.context import WriteContext
 from builder.render.themes import THEMES_DIR, load_theme
 
+from .answering import answer_question, content_of, current_item
 from .conftest import ARTIFACTS, _Quiet, run_axe
 from .projects import MINIMAL, course_of
 
@@ -55,7 +56,7 @@ def served(package: Path, folder: Path) -> Iterator[str]:
         server.server_close()
 
 
-def test_high_contrast_player_passes_axe_on_a_lesson_and_a_question(page: Page, tmp_path: Path) -> None:
+def test_high_contrast_player_passes_axe_on_every_screen_type(page: Page, tmp_path: Path) -> None:
     package = build_zip(MINIMAL, tmp_path / "dist", "high-contrast")
     assert "player/theme.css" in entries(package)
     with served(package, tmp_path / "site") as url:
@@ -83,6 +84,19 @@ def test_high_contrast_player_passes_axe_on_a_lesson_and_a_question(page: Page, 
         page.wait_for_selector(".feedback .verdict")
         assert run_axe(page.main_frame) == []
         page.screenshot(path=str(ARTIFACTS / "high-contrast-question.png"))
+        # every other question type, before and after its (wrong) answer, the results and the review
+        content = content_of(page.main_frame)
+        page.click("#next")
+        while page.locator("form[data-item]").count():
+            it = current_item(page.main_frame, content)
+            assert run_axe(page.main_frame) == [], it["id"]
+            answer_question(page.main_frame, it, correct=False)
+            assert run_axe(page.main_frame) == [], it["id"] + " answered"
+            page.click("#next")
+        assert run_axe(page.main_frame) == [], "results"
+        page.click("#screen button.secondary")
+        page.wait_for_selector("form[data-item]")
+        assert run_axe(page.main_frame) == [], "review"
 
 
 def test_high_contrast_pdf_uses_its_stylesheet_after_the_default() -> None:
