@@ -12,7 +12,7 @@ import stat
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
-from typing import Any
+from typing import Any, assert_never
 
 from builder.render.themes import theme_diagnostics
 from builder.rules import limits
@@ -20,7 +20,18 @@ from builder.rules.diagnostics import Diagnostic, SourceLoc, error, warning
 from builder.rules.lint import lint
 from builder.source.load import MAX_BYTES, Document, KeyPath, load_file
 from builder.source.media import check_media
-from builder.source.model import CompetencySet, LintSettings, Program
+from builder.source.model import (
+    CompetencySet,
+    FillIn,
+    LintSettings,
+    Matching,
+    MultipleChoice,
+    Ordering,
+    Program,
+    SingleChoice,
+    SourceItem,
+    TrueFalse,
+)
 from builder.source.safe_io import read_confined
 from builder.source.validate import validate
 
@@ -290,7 +301,7 @@ def _dupes(values: list[str]) -> set[str]:
     return {v for v, n in Counter(values).items() if n > 1}
 
 
-def _check_item_values(item: Any, doc: Document, path: KeyPath) -> list[Diagnostic]:
+def _check_item_values(item: SourceItem, doc: Document, path: KeyPath) -> list[Diagnostic]:
     out: list[Diagnostic] = []
 
     def dup(values: list[str], key: str, sub: str | None, what: str) -> None:
@@ -309,27 +320,36 @@ def _check_item_values(item: Any, doc: Document, path: KeyPath) -> list[Diagnost
                 )
             seen.add(norm)
 
-    kind = item.type
-    if kind in ("single_choice", "multiple_choice"):
-        dup([c.text for c in item.choices], "choices", "text", "choice")
-    elif kind == "matching":
-        pairs = item.pairs
-        dup([p.left for p in pairs], "pairs", "left", "left side")
-        dup([p.right for p in pairs], "pairs", "right", "right side")
-    elif kind == "ordering":
-        dup(item.sequence, "sequence", None, "step")
-    elif kind == "fill_in":
-        for j, ans in enumerate(item.answers):
-            if len(ans) > limits.FILL_IN_MAX:
-                out.append(
-                    error(
-                        "answer-too-long",
-                        f"an accepted answer is longer than {limits.FILL_IN_MAX} characters",
-                        doc.loc(path + ("answers", j)),
-                        f"learners type into a box of {limits.FILL_IN_MAX} characters: shorten it, or accept a "
-                        "shorter form",
-                    )
+    match item:
+        case SingleChoice() | MultipleChoice():
+            dup([c.text for c in item.choices], "choices", "text", "choice")
+        case Matching():
+            dup([p.left for p in item.pairs], "pairs", "left", "left side")
+            dup([p.right for p in item.pairs], "pairs", "right", "right side")
+        case Ordering():
+            dup(item.sequence, "sequence", None, "step")
+        case TrueFalse():
+            pass
+        case FillIn():
+            out += _long_answers(item, doc, path)
+        case _:
+            assert_never(item)
+    return out
+
+
+def _long_answers(item: FillIn, doc: Document, path: KeyPath) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for j, ans in enumerate(item.answers):
+        if len(ans) > limits.FILL_IN_MAX:
+            out.append(
+                error(
+                    "answer-too-long",
+                    f"an accepted answer is longer than {limits.FILL_IN_MAX} characters",
+                    doc.loc(path + ("answers", j)),
+                    f"learners type into a box of {limits.FILL_IN_MAX} characters: shorten it, or accept a "
+                    "shorter form",
                 )
+            )
     return out
 
 

@@ -344,6 +344,7 @@ Item = Annotated[
     Field(discriminator="type"),
 ]
 ITEM_TYPES = ("single_choice", "multiple_choice", "true_false", "fill_in", "matching", "ordering")
+SourceItem = SingleChoice | MultipleChoice | TrueFalse | FillIn | Matching | Ordering  # for match statements
 
 
 class Pool(Strict):
