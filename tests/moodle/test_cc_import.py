@@ -19,6 +19,7 @@ from builder.resolve.course import Course, resolve
 from builder.rules.check import check_curriculum
 
 from .site import REPO, Moodle
+from .test_imports import words
 
 pytestmark = [pytest.mark.slow, pytest.mark.moodle, pytest.mark.xdist_group("moodle-cc")]
 HELPER = Path(__file__).resolve().parent / "php" / "cp_backup.php"
@@ -68,6 +69,27 @@ def test_a_page_per_lesson_and_task_a_quiz_per_set_and_the_handbook(imported: di
     for it in (it for s in course.sets for it in s.items):
         qtypes[QTYPE[it.type]] = qtypes.get(QTYPE[it.type], 0) + 1
     assert imported["qtypes"] == qtypes
+
+
+def test_the_imported_questions_hold_the_yaml_keys(moodle: Moodle, imported: dict[str, Any], course: Course) -> None:
+    """Each question as Moodle's importer made it (named by the item id): the mark is the item's points, the right
+    choices, true/false answer or accepted answers are the YAML's; a matching or ordering item has one right
+    arrangement among its choices. A multiple response comes in as Moodle's importer makes it: an equal share
+    per right choice and nothing off for a wrong one (docs/lms/common-cartridge.md)."""
+    loaded = {q["name"]: q for q in moodle.site("questions", course=imported["course"]["shortname"])["questions"]}
+    for it in (it for s in course.sets for it in s.items):
+        q = loaded[it.id]
+        assert q["defaultmark"] == it.points, it.id
+        right = sorted(words(a["text"]) for a in q.get("answers", []) if a["fraction"] > 0)
+        if it.type == "true_false":
+            assert q["right"] == it.correct_keys[0], it.id
+        elif it.type == "fill_in":
+            assert right == sorted(words(a) for a in it.answers), it.id  # type: ignore[attr-defined]
+        elif it.type in ("single_choice", "multiple_choice"):
+            texts = {o.key: words(o.text) for o in it.choices}  # type: ignore[attr-defined]
+            assert right == sorted(texts[k] for k in it.correct_keys), it.id
+        else:
+            assert len(right) == 1, it.id
 
 
 def test_importing_twice_does_not_clash(moodle: Moodle, tmp_path: Path) -> None:

@@ -18,7 +18,6 @@ import pytest
 from playwright.sync_api import Browser
 
 from builder.formats.moodle.course_backup import framework_idnumber, ordered_sets
-from builder.formats.player.package import mastery_percent
 from builder.resolve.course import Course, resolve
 from builder.rules.check import check_curriculum
 
@@ -32,6 +31,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.moodle, pytest.mark.xdist_group("moo
 COMPLETION_INCOMPLETE, COMPLETION_COMPLETE = 0, 1  # lib/completionlib.php
 HELPER = Path(__file__).resolve().parent / "php" / "cp_course.php"
 BACKUP = Path(__file__).resolve().parent / "php" / "cp_backup.php"
+GRADE_TYPE_NONE = 0  # lib/grade/constants.php
 RULE_NONE, RULE_EVIDENCE = 0, 1  # core_competency course_module_competency::OUTCOME_NONE, OUTCOME_EVIDENCE
 
 # docs/lms/moodle-scorm.md, "Recommended settings", as mod_scorm stores them
@@ -117,10 +117,10 @@ def test_restores_into_a_course_with_a_section_per_set_in_programme_order(restor
         assert activity["completion"] == 2
         # the package was restored as Moodle's parser leaves it: one SCO, launched, with the mastery score
         assert activity["sco_count"] == 1 and activity["launch_sco"] == f"ITEM-{cset.code}"
-        assert activity["sco_data"]["masteryscore"] == f"{mastery_percent(cset):g}"
+        assert activity["sco_data"]["masteryscore"] == f"{cset.pass_percent:g}"
         assert activity["package_files"] == [f"{cset.code}.zip"] and activity["package_sha1_matches"]
         assert {"imsmanifest.xml", "index.html"} <= set(activity["content_files"])
-        assert activity["grade_item"] == {"grademax": 100, "gradepass": mastery_percent(cset),
+        assert activity["grade_item"] == {"grademax": 100, "gradepass": cset.pass_percent,
                                           "itemname": f"{cset.code} {cset.title}"}
 
 
@@ -174,7 +174,7 @@ def test_a_learner_passes_a_set_and_the_gradebook_and_completion_move(
         state = learner.state(cmid)
     assert state["tracks"]["1"]["cmi.core.lesson_status"] == "passed"
     assert float(state["grade"]) == pytest.approx(passing.pct)
-    assert float(state["gradepass"]) == pytest.approx(mastery_percent(cset))
+    assert float(state["gradepass"]) == pytest.approx(cset.pass_percent)
     assert state["completion"] == COMPLETION_COMPLETE
 
 
@@ -210,7 +210,9 @@ def test_each_set_has_a_practice_quiz_drawing_from_its_outcome_categories(
             drawn[s["category"]] = drawn.get(s["category"], 0) + 1
         assert drawn == _draws(cset), cset.code
         assert quiz["quiz"]["sumgrades"] == len(slots) == quiz["slot_count"]
-        assert quiz["quiz"]["grade"] == 100 and quiz["quiz"]["completionminattempts"] == 1
+        # practice: marks for the learner, nothing in the gradebook's total (a quiz with maximum grade 0)
+        assert (quiz["quiz"]["grade"], quiz["quiz"]["gradetype"]) == (0, GRADE_TYPE_NONE)
+        assert quiz["quiz"]["completionminattempts"] == 1
         assert quiz["completion"] == 2
         # the bank's tree: top / programme / set / an outcome each (+ the portfolio), as the XML import makes it
         assert categories[cset.code]["parent"] == course.program.short_title

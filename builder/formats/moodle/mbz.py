@@ -65,12 +65,15 @@ def module_xml(modulename: str, cmid: int, section: int, idnumber: str, time: in
     ], id=cmid, version=version)
 
 
+GRADE_TYPE_NONE, GRADE_TYPE_VALUE = 0, 1  # lib/grade/constants.php
+
+
 def grade_item(name: str | None, itemtype: str, module: str | None, instance: int, number_: int | None,
-                gradepass: str, sortorder: int, time: int) -> Tree:
+               gradepass: str, sortorder: int, time: int, gradetype: int = GRADE_TYPE_VALUE) -> Tree:
     return [
         ("categoryid", 1 if itemtype == "mod" else None), ("itemname", name), ("itemtype", itemtype),
         ("itemmodule", module), ("iteminstance", instance), ("itemnumber", number_), ("iteminfo", None),
-        ("idnumber", "" if itemtype == "mod" else None), ("calculation", None), ("gradetype", 1),
+        ("idnumber", "" if itemtype == "mod" else None), ("calculation", None), ("gradetype", gradetype),
         ("grademax", "100.00000"), ("grademin", "0.00000"), ("scaleid", None), ("outcomeid", None),
         ("gradepass", f"{float(gradepass):.5f}"), ("multfactor", "1.00000"), ("plusfactor", "0.00000"),
         ("aggregationcoef", "0.00000"), ("aggregationcoef2", "0.00000"), ("weightoverride", 0),

@@ -8,8 +8,9 @@ tree: the course's top category, the programme, a category per set, one per outc
 
 The practice quiz draws from the outcome categories: per outcome, random questions from that category
 (question_set_references, one slot each), half of the outcome's questions rounded up, so that two attempts
-rarely show the same paper. Each slot is worth 1; the quiz is graded out of 100 and counts nothing towards
-the programme (no pass mark): it is practice, the SCORM activity is the graded assessment.
+rarely show the same paper. Each slot is worth 1 mark; the quiz's own grade is 0, as Moodle stores a quiz
+set to "Maximum grade 0": learners see their marks, and nothing goes into the gradebook's course total.
+It is practice; the SCORM activity is the graded assessment.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from builder.formats.moodle.mbz import Tree, doc, empty_activity_files, grade_item, module_xml
+from builder.formats.moodle.mbz import GRADE_TYPE_NONE, Tree, doc, empty_activity_files, grade_item, module_xml
 from builder.formats.moodle.question_bank import question_bank
 from builder.resolve.course import Course, CSet
 
@@ -268,7 +269,7 @@ def quiz_activity(bank: Bank, cset: CSet, cmid: int, section: int, time: int,
         ("reviewattempt", REVIEW_ALL), ("reviewcorrectness", REVIEW_ALL), ("reviewmaxmarks", REVIEW_ALL),
         ("reviewmarks", REVIEW_ALL), ("reviewspecificfeedback", REVIEW_ALL), ("reviewgeneralfeedback", REVIEW_ALL),
         ("reviewrightanswer", REVIEW_ALL), ("reviewoverallfeedback", REVIEW_AFTER), ("questionsperpage", 1),
-        ("navmethod", "free"), ("shuffleanswers", 1), ("sumgrades", f"{slot:.5f}"), ("grade", "100.00000"),
+        ("navmethod", "free"), ("shuffleanswers", 1), ("sumgrades", f"{slot:.5f}"), ("grade", "0.00000"),
         ("timecreated", time), ("timemodified", time), ("password", ""), ("subnet", ""), ("browsersecurity", "-"),
         ("delay1", 0), ("delay2", 0), ("showuserpicture", 0), ("showblocks", 0), ("completionattemptsexhausted", 0),
         ("completionminattempts", 1), ("allowofflineattempts", 0),
@@ -291,7 +292,7 @@ def quiz_activity(bank: Bank, cset: CSet, cmid: int, section: int, time: int,
     ])
     out[f"{prefix}/grades.xml"] = doc("activity_gradebook", [
         ("grade_items", [(f"grade_item id={gradeitem}", [
-            *grade_item(name, "mod", "quiz", cmid, 0, "0", gradeitem, time), ("grade_grades", [])])]),
+            *grade_item(name, "mod", "quiz", cmid, 0, "0", gradeitem, time, GRADE_TYPE_NONE), ("grade_grades", [])])]),
         ("grade_letters", []),
     ])
     return out, name

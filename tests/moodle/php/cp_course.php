@@ -49,7 +49,10 @@ try {
                 }
                 if ($cm->modname === 'quiz') {
                     $quiz = $DB->get_record('quiz', ['id' => $cm->instance], '*', MUST_EXIST);
+                    $item = grade_item::fetch(['itemtype' => 'mod', 'itemmodule' => 'quiz', 'iteminstance' => $quiz->id,
+                        'courseid' => $course->id]);
                     $row['quiz'] = ['grade' => (float)$quiz->grade, 'sumgrades' => (float)$quiz->sumgrades,
+                        'gradetype' => $item ? (int)$item->gradetype : null,
                         'completionminattempts' => (int)$quiz->completionminattempts,
                         'preferredbehaviour' => $quiz->preferredbehaviour];
                     $row['slots'] = [];
