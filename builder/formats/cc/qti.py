@@ -43,7 +43,6 @@ NSMAP: dict[Any, str] = {None: NS, "xsi": XSI}
 RESPONSE = "response1"
 WEIGHT_MAX = 99  # the profile's cc_weighting is 1-99 (and Moodle's importer takes 1 for anything else)
 ATTEMPTS = (1, 2, 3, 4, 5)  # the profile's cc_maxattempts: these or "unlimited"
-DEGRADED = ("matching", "ordering")
 
 
 def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
