@@ -87,7 +87,7 @@ def build_site(root: Path, theme_name: str | None, folder: Path) -> Outcome:
 def _build(root: Path, theme_name: str | None, folder: Path) -> Outcome:
     from builder.build.output import OutDir
     from builder.build.preflight import preflight
-    from builder.formats.player.package import mastery_percent, package_files
+    from builder.formats.player.package import package_files
     from builder.rules.check import check_curriculum
 
     sources, diags = check_curriculum(root)
@@ -108,7 +108,7 @@ def _build(root: Path, theme_name: str | None, folder: Path) -> Outcome:
             files[f"/p/{cset.code}/{rel}"] = out.write_bytes(rel, data)
         entries.append(
             SetEntry(
-                cset.code, cset.title, cset.summary_html, len(cset.lessons), len(cset.items), mastery_percent(cset)
+                cset.code, cset.title, cset.summary_html, len(cset.lessons), len(cset.items), cset.pass_percent
             )
         )
     if _failed(diags):

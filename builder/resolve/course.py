@@ -125,6 +125,12 @@ class CSet:
     assets: tuple[Asset, ...]
 
     @property
+    def pass_percent(self) -> float:
+        """The pass mark on the 0-100 scale SCORM 1.2, Moodle and the player use (mastery_score is 0-1,
+        as SCORM 2004 and cmi5 take it): the only place the two scales meet."""
+        return round(self.mastery_score * 100, 2)
+
+    @property
     def max_points(self) -> int:
         """Points of one attempt: unpooled items plus each pool's draw of its items."""
         pooled = {i for p in self.pools for i in p.items}

@@ -50,7 +50,7 @@ def _gaps(lessons: tuple[str, ...], items: int, types: int, tasks: tuple[str, ..
     out = []
     if not lessons:
         out.append("not taught")
-    if not items and not tasks:
+    if not items:  # as `check` counts it (outcome-not-assessed): a portfolio task does not assess the course route
         out.append("not assessed")
     elif items < MIN_ITEMS:
         out.append(f"{items} item(s), want {MIN_ITEMS}")

@@ -52,7 +52,7 @@ from builder.formats.moodle.question_bank import problems as bank_problems
 from builder.formats.moodle.quiz import Bank, add_set, quiz_activity
 from builder.formats.moodle.resource import HANDBOOK, handbook_pdf, resource_activity
 from builder.formats.pdf.writer import Pdf
-from builder.formats.player.package import LAUNCH, mastery_percent
+from builder.formats.player.package import LAUNCH
 from builder.formats.scorm import scorm12
 from builder.formats.scorm.common import MANIFEST, scorm_files, scorm_problems
 from builder.render.context import WriteContext
@@ -163,7 +163,7 @@ def _scorm_activity(course: Course, cset: CSet, n: int, cmid: int, section: int,
     zipped = _zip(package)
     file_ids = [files.add(contextid, "mod_scorm", "package", zipname, zipped)]
     file_ids += [files.add(contextid, "mod_scorm", "content", rel, data) for rel, data in sorted(package.items())]
-    mastery = number(mastery_percent(cset))
+    mastery = number(cset.pass_percent)
     manifest = f"{course.program.id}.{cset.code}"
     name = f"{cset.code} {cset.title}"
     scoes: Tree = [

@@ -42,11 +42,6 @@ SCORM_ADAPTER = SCRIPTS / "lms.js"
 _ID_SAFE = re.compile(r"^[A-Za-z0-9._:-]+$")
 
 
-def mastery_percent(cset: CSet) -> float:
-    """The pass mark as a 0-100 percentage, rounded like the player rounds scores."""
-    return round(cset.mastery_score * 100, 2)
-
-
 
 
 def _option(o: Option, html: str) -> dict[str, Any]:
@@ -96,7 +91,7 @@ def content(course: Course, cset: CSet, cat: Catalogue, scorm: str) -> dict[str,
         "version": cset.version,
         "title": cset.title,
         "summary": cset.summary_html,
-        "mastery": mastery_percent(cset),
+        "mastery": cset.pass_percent,
         "shuffle": cset.shuffle,
         "attempts": cset.attempts,
         "fillInMax": FILL_IN_MAX,

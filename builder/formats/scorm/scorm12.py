@@ -9,7 +9,6 @@ from typing import Any
 
 from lxml import etree
 
-from builder.formats.player.package import mastery_percent
 from builder.formats.scorm.common import XML_LANG, XSI, ScormFormat, manifest_id, sco_resource, serialize, sub
 from builder.render.text import number, plain
 from builder.resolve.course import Course, CSet
@@ -69,7 +68,7 @@ def manifest(course: Course, cset: CSet, files: list[str]) -> bytes:
     item = sub(org, _cp("item"), identifier=f"ITEM-{cset.code}", identifierref=f"RES-{cset.code}", isvisible="true")
     sub(item, _cp("title"), cset.title)
     # Moodle may turn lesson_status into passed/failed from score.raw against this; the player uses the same mark.
-    sub(item, f"{{{ADLCP}}}masteryscore", number(mastery_percent(cset)))
+    sub(item, f"{{{ADLCP}}}masteryscore", number(cset.pass_percent))
     sco_resource(root, CP, ADLCP, "scormtype", cset.code, files)
     return serialize(root)
 
