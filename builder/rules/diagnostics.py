@@ -56,12 +56,11 @@ class Diagnostic:
         return cls(Severity(raw["severity"]), raw["code"], raw["message"], SourceLoc(path, line, col), raw["hint"])
 
 
-def error(code: str, message: str, loc: SourceLoc, hint: str | None = None) -> Diagnostic:
-    return Diagnostic(Severity.ERROR, code, message, loc, hint)
+def report(code: str, message: str, loc: SourceLoc, hint: str | None = None) -> Diagnostic:
+    """A problem under its declared code; the severity is the registry's (builder/rules/registry.py)."""
+    from builder.rules.registry import RULES  # the registry imports Severity from here
 
-
-def warning(code: str, message: str, loc: SourceLoc, hint: str | None = None) -> Diagnostic:
-    return Diagnostic(Severity.WARNING, code, message, loc, hint)
+    return Diagnostic(RULES[code].severity, code, message, loc, hint)
 
 
 @dataclass
@@ -98,3 +97,16 @@ class ContentError(Exception):
     def __init__(self, diagnostics: list[Diagnostic]):
         super().__init__(f"{len(diagnostics)} content error(s)")
         self.diagnostics = diagnostics
+
+
+def error(code: str, message: str, loc: SourceLoc, hint: str | None = None) -> Diagnostic:
+    # transitional: new code calls report(); the registry's severity wins for a declared code
+    from builder.rules.registry import RULES
+
+    return report(code, message, loc, hint) if code in RULES else Diagnostic(Severity.ERROR, code, message, loc, hint)
+
+
+def warning(code: str, message: str, loc: SourceLoc, hint: str | None = None) -> Diagnostic:
+    from builder.rules.registry import RULES
+
+    return report(code, message, loc, hint) if code in RULES else Diagnostic(Severity.WARNING, code, message, loc, hint)

@@ -369,3 +369,35 @@ def command_reference(group: click.Group, prog: str = "coursepack") -> str:
             lines.append(f"| {label} | {_cell(_param_value(p))} | {_cell(_param_default(p))} | {_cell(text) or '—'} |")
         lines.append("")
     return "\n".join(lines)
+
+
+_STAGES = {
+    "source": ("Reading the files", "`check` and `build` stop at these before anything else."),
+    "check": ("Checking the curriculum", "Rules across fields and files: ids, references, programme rules, "
+              "coverage."),
+    "lint": ("Item writing", "Cues a test-wise candidate could exploit; thresholds under `lint:` in "
+             "program.yaml."),
+    "format": ("What an output cannot carry", "Each format's own limits; `check` reports them too, so what "
+               "`check` accepts, `build` writes."),
+    "build": ("Building", "Problems of the run itself."),
+    "analysis": ("Results analysis", "`coursepack analyze` reading LMS reports."),
+}
+
+
+def message_reference() -> str:
+    """Every diagnostic code from the registry, by stage: severity, what it means, what to do."""
+    from builder.rules.registry import RULES
+
+    lines = [
+        "# Message reference",
+        "",
+        "Every message coursepack prints has a code, the same every time. Errors stop `check` and `build`;",
+        "warnings do too with `--strict`. This page is generated from `builder/rules/registry.py`, where",
+        "each code is declared once.",
+    ]
+    for stage, (title, intro) in _STAGES.items():
+        rules = sorted((r for r in RULES.values() if r.stage == stage), key=lambda r: r.code)
+        lines += ["", f"## {title}", "", intro, "", "| code | severity | what it means | what to do |",
+                  "|---|---|---|---|"]
+        lines += [f"| `{r.code}` | {r.severity.value} | {_cell(r.meaning)} | {_cell(r.fix)} |" for r in rules]
+    return "\n".join(lines) + "\n"

@@ -1,4 +1,4 @@
-"""MkDocs hook: adds the generated field and command references to the site at build time.
+"""MkDocs hook: adds the generated field, command and message references to the site at build time.
 
 Thin on purpose: the page content comes from builder.tools.docgen (typed and tested); this only reads the
 example curricula and hands the pages to MkDocs, so nothing generated is ever stored in docs/.
@@ -37,6 +37,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     pages = {
         "reference/fields.md": docgen.field_reference(programs, sets),
         "reference/commands.md": docgen.command_reference(cli),
+        "reference/messages.md": docgen.message_reference(),
     }
     for uri, content in pages.items():
         files.append(File.generated(config, uri, content=content))

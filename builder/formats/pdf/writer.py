@@ -27,7 +27,7 @@ from builder.formats.pdf.sandbox import VIRTUAL_ROOT, GuardedFetcher, Policy, Re
 from builder.render.context import WriteContext
 from builder.render.i18n import Catalogue
 from builder.resolve.course import Course, CSet
-from builder.rules.diagnostics import Diagnostic, SourceLoc, error, warning
+from builder.rules.diagnostics import Diagnostic, SourceLoc, error, report, warning
 from builder.source.model import Bloom
 
 PAPER_CSS = {"a4": "A4", "letter": "letter"}
@@ -195,7 +195,7 @@ def _check_images(course: Course, cset: CSet | None, policy: Policy) -> tuple[li
                 diags.append(error("pdf-image-refused", f"image {img.src!r} cannot go into a PDF: {reason}", loc, hint))
             elif not img.alt and not policy.alt_for(img.src):
                 message = f"image {img.src!r} has no text alternative"
-                diags.append(warning("image-no-alt", message, loc, "write ![what it shows](path)"))
+                diags.append(report("image-no-alt", message, loc, "write ![what it shows](path)"))
     return diags, where
 
 

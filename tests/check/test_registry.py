@@ -1,0 +1,62 @@
+"""Every diagnostic code is declared once, in builder/rules/registry.py, and the docs list it from there."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from builder.rules.diagnostics import Severity, SourceLoc, report
+from builder.rules.registry import RULES
+from builder.tools.docgen import message_reference
+
+BUILDER = Path(__file__).resolve().parents[2] / "builder"
+REPORTERS = {"report": None, "error": Severity.ERROR, "warning": Severity.WARNING}
+
+
+def _calls() -> list[tuple[str, str, int, str]]:
+    """(function, file, line, code) for each report/error/warning call with a literal code in builder/."""
+    out = []
+    for path in sorted(BUILDER.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            first = node.args[0]
+            if name in REPORTERS and isinstance(first, ast.Constant) and isinstance(first.value, str):
+                out.append((name, str(path.relative_to(BUILDER)), node.lineno, first.value))
+    return out
+
+
+def test_every_code_reported_in_builder_is_declared() -> None:
+    undeclared = [c for c in _calls() if c[3] not in RULES]
+    assert not undeclared, f"declare these in builder/rules/registry.py: {undeclared}"
+
+
+def test_no_call_claims_another_severity_than_the_registry() -> None:
+    # error()/warning() still exist for code being moved to report(); they may not contradict the registry
+    wrong = [c for c in _calls() if REPORTERS[c[0]] not in (None, RULES[c[3]].severity)]
+    assert not wrong, f"these calls name a severity the registry does not give their code: {wrong}"
+
+
+def test_every_declared_code_is_reported_somewhere() -> None:
+    sources = "".join(p.read_text(encoding="utf-8") for p in BUILDER.rglob("*.py") if p.name != "registry.py")
+    unused = [code for code in RULES if f'"{code}"' not in sources]
+    assert not unused, f"declared but never reported (remove them from the registry): {unused}"
+
+
+def test_one_code_one_severity_wherever_it_is_reported() -> None:
+    # image-no-alt was an error when check found it and a warning when the PDF writer did (issue 16)
+    loc = SourceLoc("x.yaml", 3, 1)
+    assert report("image-no-alt", "m", loc).severity is Severity.ERROR
+    from builder.rules.diagnostics import warning
+
+    assert warning("image-no-alt", "m", loc).severity is Severity.ERROR  # the registry wins
+
+
+def test_the_message_reference_lists_every_code_with_its_fix() -> None:
+    page = message_reference()
+    rows = dict(re.findall(r"^\| `([a-z0-9-]+)` \| (error|warning) \|", page, flags=re.M))
+    assert rows == {code: rule.severity.value for code, rule in RULES.items()}
+    for rule in RULES.values():
+        assert rule.meaning and rule.fix, rule.code
