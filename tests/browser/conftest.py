@@ -64,18 +64,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     shutil.copy(HARNESS, root / "__harness" / "index.html")
     shutil.copy(SCORM_AGAIN, root / "__harness" / "scorm-again.js")
     real = real_sets(work)
-    largest, bound = None, 0
-    if real is not None:
-        # the set whose suspend_data can grow longest
-        biggest = max(course_of(real).sets, key=lambda s: (suspend_bound(s), s.code))
-        largest, bound = biggest.code, suspend_bound(biggest)
+    # the set whose suspend_data can grow longest
+    biggest = max(course_of(real).sets, key=lambda s: (suspend_bound(s), s.code))
+    largest, bound = biggest.code, suspend_bound(biggest)
     for version in ("1.2", "2004"):
         for name, project in (("TST", MINIMAL), ("POOL", pooled(work / version)), ("EVIL", hostile(work / version))):
             _unzip(build(project, work / "out" / version / name, version)["TST"], root / "p" / version / name)
-        if real is not None and largest is not None:
-            zips = build(real, work / "out" / version / "real", version)
-            for code, path in zips.items():
-                _unzip(path, root / "p" / version / code)
+        zips = build(real, work / "out" / version / "real", version)
+        for code, path in zips.items():
+            _unzip(path, root / "p" / version / code)
     handler = functools.partial(_Quiet, directory=str(root))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -1,8 +1,7 @@
 """Sample curricula for the SCORM tests, and packages built from them.
 
-The bundled curriculum is being written while these tests run elsewhere: a set file may be missing
-or invalid for a while. `real_sets()` keeps the sets that check clean on their own and wraps them
-in a program that requires exactly those, so the tests use as much real content as exists.
+`real_sets()` wraps every bundled set, each checked on its own, in a program that requires them all;
+a bundled set that fails its check fails the tests that use it.
 """
 
 from __future__ import annotations
@@ -43,22 +42,24 @@ def _program(codes: list[str]) -> str:
     return re.sub(r"required: \[TST\]", f"required: [{', '.join(codes)}]", text) + (scale[0] if scale else "")
 
 
-def real_sets(target: Path) -> Path | None:
-    """A curriculum folder with every bundled set that checks clean on its own; None if there is none."""
+def real_sets(target: Path) -> Path:
+    """A curriculum folder with every bundled set, each checked clean on its own: a bundled set that fails
+    its check fails the test that asks for it, with the set's messages (it is never silently left out)."""
     good: list[tuple[str, Path]] = []
+    failed: list[str] = []
     for f in sorted((REPO / "curriculum" / "sets").glob("*.y*ml")):
         match = re.search(r"^code:\s*([A-Z][A-Z0-9]+)\s*$", f.read_text(encoding="utf-8"), re.M)
-        if not match:
-            continue
+        assert match, f"{f.name}: no `code:` line"
         trial = target / "trial" / f.stem
         (trial / "sets").mkdir(parents=True)
         shutil.copy(f, trial / "sets" / f.name)
         (trial / "program.yaml").write_text(_program([match[1]]), encoding="utf-8")
         sources, diags = check_curriculum(trial, base=trial)
-        if sources is not None and not any(d.severity is Severity.ERROR for d in diags):
-            good.append((match[1], f))
-    if not good:
-        return None
+        errors = [d.render() for d in diags if d.severity is Severity.ERROR]
+        if sources is None or errors:
+            failed += [f"{f.name}:", *errors]
+        good.append((match[1], f))
+    assert not failed, "bundled sets that fail their check:\n" + "\n".join(failed)
     root = target / "real"
     (root / "sets").mkdir(parents=True)
     for _, f in good:

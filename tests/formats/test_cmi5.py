@@ -39,11 +39,8 @@ def build(root: Path, out: Path) -> tuple[Course, dict[str, Path]]:
 
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Course, dict[str, Path]]]:
-    found = [build(MINIMAL, tmp_path_factory.mktemp("minimal"))]
-    real = real_sets(tmp_path_factory.mktemp("real"))
-    if real is not None:
-        found.append(build(real, tmp_path_factory.mktemp("dist")))
-    return found
+    return [build(MINIMAL, tmp_path_factory.mktemp("minimal")),
+            build(real_sets(tmp_path_factory.mktemp("real")), tmp_path_factory.mktemp("dist"))]
 
 
 def _structure(path: Path) -> tuple[etree._Element, list[str]]:

@@ -36,11 +36,7 @@ PLAYER = REPO / "themes" / "default" / "static" / "player"
 
 @pytest.fixture(scope="module")
 def curricula(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    found = [MINIMAL]
-    real = real_sets(tmp_path_factory.mktemp("real"))
-    if real is not None:
-        found.append(real)
-    return found
+    return [MINIMAL, real_sets(tmp_path_factory.mktemp("real"))]
 
 
 @pytest.fixture(scope="module", params=["1.2", "2004"])
