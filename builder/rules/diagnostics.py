@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -61,42 +60,6 @@ def report(code: str, message: str, loc: SourceLoc, hint: str | None = None) -> 
     from builder.rules.registry import RULES  # the registry imports Severity from here
 
     return Diagnostic(RULES[code].severity, code, message, loc, hint)
-
-
-@dataclass
-class Report:
-    """Collects diagnostics across every stage of one run."""
-
-    items: list[Diagnostic] = field(default_factory=list)
-
-    def add(self, diag: Diagnostic) -> None:
-        self.items.append(diag)
-
-    def extend(self, diags: Iterable[Diagnostic]) -> None:
-        self.items.extend(diags)
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.items if d.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.items if d.severity is Severity.WARNING]
-
-    def failed(self, strict: bool = False) -> bool:
-        return bool(self.errors) or (strict and bool(self.warnings))
-
-    def sorted(self) -> list[Diagnostic]:
-        unique = dict.fromkeys(self.items)
-        return sorted(unique, key=Diagnostic.sort_key)
-
-
-class ContentError(Exception):
-    """Raised by a stage that cannot go on; carries the diagnostics that stopped it."""
-
-    def __init__(self, diagnostics: list[Diagnostic]):
-        super().__init__(f"{len(diagnostics)} content error(s)")
-        self.diagnostics = diagnostics
 
 
 def error(code: str, message: str, loc: SourceLoc, hint: str | None = None) -> Diagnostic:

@@ -430,8 +430,4 @@ class CompetencySet(Strict):
     assets: list[Asset] = Field(default_factory=list)
 
 
-def bloom_of(name: str) -> Bloom:
-    return Bloom(name)
-
-
 IDENT_PATTERN = re.compile(ID_RE)
