@@ -217,8 +217,10 @@ def _scorm_activity(course: Course, cset: CSet, n: int, cmid: int, section: int,
 
 def _readings_html(cset: CSet) -> str:
     """The set's further reading, each source once, in lesson order (empty when no lesson cites any)."""
-    seen = list(dict.fromkeys(r.html for lesson in cset.lessons for r in lesson.readings))
-    return f"<h4>Further reading</h4><ul>{''.join(f'<li>{h}</li>' for h in seen)}</ul>" if seen else ""
+    first: dict[tuple[str | None, str], str] = {}
+    for r in (r for lesson in cset.lessons for r in lesson.readings):
+        first.setdefault((r.author, r.title), r.html)  # a source cited twice: its first citation
+    return f"<h4>Further reading</h4><ul>{''.join(f'<li>{h}</li>' for h in first.values())}</ul>" if first else ""
 
 
 def _section(sid: int, number_: int, name: str | None, summary: str, sequence: Iterable[int], time: int) -> bytes:

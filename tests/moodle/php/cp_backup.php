@@ -26,6 +26,9 @@ function course_report(int $courseid): array {
         if ($cm->modname === 'quiz') {
             $row['slots'] = $DB->count_records('quiz_slots', ['quizid' => $cm->instance]);
             $row['sumgrades'] = (float)$DB->get_field('quiz', 'sumgrades', ['id' => $cm->instance]);
+            $row['grade'] = (float)$DB->get_field('quiz', 'grade', ['id' => $cm->instance]);
+            $row['marks'] = (float)$DB->get_field_sql('SELECT SUM(maxmark) FROM {quiz_slots} WHERE quizid = ?',
+                [$cm->instance]);
         }
         if ($cm->modname === 'resource') {
             $files = get_file_storage()->get_area_files(context_module::instance($cm->id)->id, 'mod_resource',
