@@ -80,3 +80,22 @@ def test_references_list_each_source_once_sorted_even_without_an_author(minimal:
     refs = refs[: refs.index("</ul>")]
     assert refs.count("<li>") == 3
     assert refs.index("<cite>A guide") < refs.index("American Library") < refs.index("Zed, Ann")
+
+
+def test_the_moodle_section_lists_each_source_once(minimal: Path) -> None:
+    from builder.formats.moodle.course_backup import backup_entries
+
+    _lesson_extras(minimal, URL)
+    f = minimal / "sets" / "tst.yaml"
+    again = (
+        "      - author: American Library Association\n"
+        "        title: Library Bill of Rights & its interpretations\n"
+        "        note: A second note.\n"
+    )
+    f.write_text(f.read_text().replace("    activities:\n", again + "    activities:\n", 1))
+    _scale(minimal)
+    sources, diags = check_curriculum(minimal, base=minimal)
+    assert sources is not None, [d.render() for d in diags]
+    entries, _ = backup_entries(resolve(sources), WriteContext(load_theme("default"), "en"))
+    section = next(v.decode() for k, v in entries.items() if k.endswith("section.xml") and b"Further reading" in v)
+    assert section.count("Library Bill of Rights") == 1 and "Read it" in section and "A second note" not in section
