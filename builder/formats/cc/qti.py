@@ -10,7 +10,8 @@ The profile knows six item types; the item shapes follow Moodle's own Common Car
   the prompt says so. The learner still has to know the whole answer; partial credit is lost.
 What the profile has no place for: pools (every item is in the assessment), the pass mark and per-choice
 penalties. Its multiple choice has at least three choices: one right answer out of two (a two-choice single
-choice, two pairs or steps) is a multiple response whose right answer is that one, and the prompt says "Tick one".
+choice, two pairs or steps) is a multiple response whose right answer is that one, and the prompt says so
+("Tick one answer."). Instructions are the theme's catalogue strings (pdf.q.how.*), in the programme's language.
 Scores are the profile's 0/100 per item, weighted by the item's points (cc_weighting).
 """
 
@@ -172,7 +173,7 @@ def _item(section: etree._Element, item: Item, catalogue: Catalogue) -> None:
     if item.feedback_html:  # general feedback: shown whatever the answer (continue Yes, condition <other/>)
         _el(_condition(proc, None, None, "general_fb", cont=True), "other")
         feedbacks.append(("general_fb", item.feedback_html))
-    tick_one = "" if kind == SINGLE else "<p><em>Tick one.</em></p>"
+    tick_one = "" if kind == SINGLE else f"<p><em>{escape(catalogue.get('pdf.q.how.single_choice'))}</em></p>"
     match item:
         case TrueFalseItem():
             words = {"true": catalogue.get("player.true"), "false": catalogue.get("player.false")}
@@ -180,7 +181,9 @@ def _item(section: etree._Element, item: Item, catalogue: Catalogue) -> None:
         case SingleChoiceItem() if kind == SINGLE:
             feedbacks += _pick_one(pres, proc, item.prompt_html, item.choices, {})
         case SingleChoiceItem() | MultipleChoiceItem():
-            _material(pres, item.prompt_html + (tick_one if isinstance(item, SingleChoiceItem) else ""))
+            how = tick_one if isinstance(item, SingleChoiceItem) else (
+                f"<p><em>{escape(catalogue.get('pdf.q.how.multiple_choice'))}</em></p>")
+            _material(pres, item.prompt_html + how)
             _exactly(pres, proc, [(o.key, o.html) for o in item.choices], set(item.correct_keys), None)
         case FillInItem():
             _material(pres, item.prompt_html)

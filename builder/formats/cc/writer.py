@@ -136,13 +136,15 @@ def cartridge(course: Course, ctx: WriteContext, options: Options) -> tuple[dict
     diags: list[Diagnostic] = []
     manifest = _Manifest(course)
     top = manifest.section("PROGRAMME", p.title)
-    files["programme.html"] = _page(p.title, _programme_html(course), language)
-    manifest.resource(top, "PROGRAMME", "About the programme", WEBCONTENT, ["programme.html"], "programme.html")
+    about = ctx.catalogue.get("pdf.handbook.about")
+    files["programme.html"] = _page(about, _programme_html(course), language)
+    manifest.resource(top, "PROGRAMME", about, WEBCONTENT, ["programme.html"], "programme.html")
     handbook, found = handbook_pdf(course, ctx, options)
     diags += found
     if handbook is not None:
         files[HANDBOOK] = handbook
-        manifest.resource(top, "HANDBOOK", "Programme handbook (PDF)", WEBCONTENT, [HANDBOOK], HANDBOOK)
+        title = ctx.catalogue.get("pdf.handbook.doc_title", program=p.title) + " (PDF)"
+        manifest.resource(top, "HANDBOOK", title, WEBCONTENT, [HANDBOOK], HANDBOOK)
     for cset in ordered_sets(course):
         code = cset.code
         section = manifest.section(code, f"{code} {cset.title}")

@@ -271,7 +271,7 @@ def backup_entries(course: Course, ctx: WriteContext, options: Options | None = 
     if handbook is not None:
         cmid += 1
         file_id = files.add(100 + cmid, "mod_resource", "content", HANDBOOK, handbook, sortorder=1)
-        members, name = resource_activity(course, cmid, 1, time, file_id)
+        members, name = resource_activity(course, ctx, cmid, 1, time, file_id)
         entries.update(members)
         top.append(cmid)
         activities.append(_content("resource", cmid, 1, name))

@@ -7,6 +7,8 @@ bytes as dist/pdf/handbook.pdf for the same paper. It costs one more handbook re
 
 from __future__ import annotations
 
+from html import escape
+
 from builder.formats.base import Options
 from builder.formats.moodle.mbz import Tree, doc, empty_activity_files, module_xml
 from builder.formats.pdf.sandbox import Refused
@@ -35,14 +37,16 @@ def handbook_pdf(course: Course, ctx: WriteContext, options: Options) -> tuple[b
     return data, []
 
 
-def resource_activity(course: Course, cmid: int, section: int, time: int, file_id: int) -> tuple[dict[str, bytes], str]:
-    """activities/resource_<cmid>/: resource instance cmid, context 100 + cmid, the PDF as its one content file."""
+def resource_activity(course: Course, ctx: WriteContext, cmid: int, section: int, time: int,
+                      file_id: int) -> tuple[dict[str, bytes], str]:
+    """activities/resource_<cmid>/: resource instance cmid, context 100 + cmid, the PDF as its one content file.
+    Its name and description are the handbook's own title and subject (the theme's catalogue strings)."""
     contextid = 100 + cmid
-    name = f"{course.program.title}: programme handbook (PDF)"
+    name = ctx.catalogue.get("pdf.handbook.doc_title", program=course.program.title) + " (PDF)"
+    subject = ctx.catalogue.get("pdf.handbook.subject", program=course.program.title)
     resource: Tree = [
         ("name", name),
-        ("intro", "<p>The programme's rules, its sets and outcomes, and the portfolio tasks with their rubrics, "
-                  "to read or print.</p>"),
+        ("intro", f"<p>{escape(subject)}</p>"),
         ("introformat", 1), ("tobemigrated", 0), ("legacyfiles", 0), ("legacyfileslast", None),
         ("display", DISPLAY_AUTO), ("displayoptions", 'a:1:{s:10:"printintro";i:1;}'), ("filterfiles", 0),
         ("revision", 1), ("timemodified", time),
