@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from builder.analysis.figures import Analysis, Thresholds, analyse
-from builder.analysis.reader import Export, ReportError, read
+from builder.analysis.reader import read
+from builder.analysis.records import Export, ReportError
 from builder.resolve.course import Course
 from builder.rules.diagnostics import Diagnostic, Severity
 

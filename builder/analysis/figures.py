@@ -10,7 +10,7 @@ from typing import Any
 
 from builder.analysis import responses as rs
 from builder.analysis import stats
-from builder.analysis.reader import Export, Response
+from builder.analysis.records import Export, Response
 from builder.resolve.course import Course, CSet
 from builder.resolve.items import Item, MatchingItem, MultipleChoiceItem, OrderingItem, SingleChoiceItem, TrueFalseItem
 from builder.rules.diagnostics import Diagnostic, SourceLoc, error, warning

@@ -7,7 +7,7 @@ import html
 import re
 from dataclasses import replace
 
-from builder.analysis.reader import Attempt, Export
+from builder.analysis.records import Attempt, Export
 from builder.resolve.course import Course
 from builder.resolve.items import FillInItem, MultipleChoiceItem, SingleChoiceItem, TrueFalseItem
 from builder.rules.diagnostics import Diagnostic, warning

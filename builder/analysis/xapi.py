@@ -12,7 +12,7 @@ import re
 import urllib.parse
 from typing import Any
 
-from builder.analysis.reader import Attempt, Export, ReportError, Response
+from builder.analysis.records import Attempt, Export, ReportError, Response
 from builder.rules.diagnostics import Diagnostic, SourceLoc, error, warning
 
 ANSWERED = "http://adlnet.gov/expapi/verbs/answered"

@@ -1,4 +1,5 @@
-"""The preview server's own pages (programme list, LMS simulator, messages), from `builder/player_sim/`."""
+"""The preview server's own pages (programme list, LMS simulator, messages), from `builder/preview/player_sim/`,
+and the scorm-again bundle the simulator runs."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
+from builder.render.themes import THEMES_DIR
 from builder.rules.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
@@ -15,6 +17,18 @@ if TYPE_CHECKING:
 
 ASSETS = Path(__file__).resolve().parent / "player_sim"
 SCORM_AGAIN_URL = "/__sim/scorm12.min.js"
+SCORM_AGAIN = Path("node_modules") / "scorm-again" / "dist" / "scorm12.min.js"
+SCORM_AGAIN_FIX = "run `make build` (or `npm install`) in the coursepack folder to install scorm-again"
+REPO = THEMES_DIR.parent
+
+
+def find_scorm_again(start: Path | None = None) -> Path | None:
+    """scorm-again's SCORM 1.2 browser bundle (it defines window.Scorm12API), in the working folder or the repo."""
+    for base in (start or Path.cwd(), REPO):
+        candidate = base / SCORM_AGAIN
+        if candidate.is_file():
+            return candidate.resolve()
+    return None
 
 
 def static_files(scorm_again: Path | None) -> dict[str, Path]:
@@ -36,8 +50,6 @@ class Pages:
         )
 
     def _render(self, name: str, status: Status, **context: object) -> str:
-        from builder.preview.server import SCORM_AGAIN, SCORM_AGAIN_FIX
-
         return self.env.get_template(name).render(
             status=status, missing=f"scorm-again is missing ({SCORM_AGAIN}): {SCORM_AGAIN_FIX}.", **context
         )

@@ -18,26 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
+from builder.preview.pages import SCORM_AGAIN, SCORM_AGAIN_FIX, find_scorm_again
 from builder.preview.site import Outcome, PdfGuides, build_site
 from builder.preview.state import LiveState, Status
-from builder.render.themes import THEMES_DIR
 from builder.rules.diagnostics import Diagnostic, Severity
 
-REPO = THEMES_DIR.parent
-SCORM_AGAIN = Path("node_modules") / "scorm-again" / "dist" / "scorm12.min.js"
-SCORM_AGAIN_FIX = "run `make build` (or `npm install`) in the coursepack folder to install scorm-again"
 # How long a watcher waits for more changes before rebuilding (an editor's save may touch several files).
 DEBOUNCE_MS = 300
 KEEP_BUILDS = 2  # the current build and the one before, for requests still reading it
-
-
-def find_scorm_again(start: Path | None = None) -> Path | None:
-    """scorm-again's SCORM 1.2 browser bundle (it defines window.Scorm12API), in the working folder or the repo."""
-    for base in (start or Path.cwd(), REPO):
-        candidate = base / SCORM_AGAIN
-        if candidate.is_file():
-            return candidate.resolve()
-    return None
 
 
 @dataclass
