@@ -111,7 +111,6 @@
         try { localStorage.setItem(key, JSON.stringify(data)); return 'true'; } catch (e) { return 'false'; }
       },
       Terminate: function () { return this.Commit(); },
-      GetLastError: () => '0',
       reset: () => { data = {}; try { localStorage.removeItem(key); } catch (e) { /* gone already */ } }
     };
   }
