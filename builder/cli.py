@@ -19,7 +19,7 @@ from builder.formats.base import PAPERS, SIDES, Options
 from builder.rules.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
-    from builder.rules.check import Sources
+    from builder.rules.sources import Sources
 
 # Commands import the stages they use inside their bodies: `build` with nothing to do, `version`
 # and `--help` then start without loading pydantic, markdown-it and Jinja2.

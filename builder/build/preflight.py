@@ -17,7 +17,7 @@ from builder.rules.diagnostics import Diagnostic, error
 if TYPE_CHECKING:
     from builder.render.context import WriteContext
     from builder.resolve.course import Course
-    from builder.rules.check import Sources
+    from builder.rules.sources import Sources
 
 
 @dataclass(frozen=True)
