@@ -35,6 +35,20 @@ SIZES = [pytest.param(PHONE, id="phone-390x844"), pytest.param(FRAME, id="moodle
 TYPES = ("single_choice", "multiple_choice", "true_false", "fill_in", "matching", "ordering")
 
 
+# Each matched target is readable in full: its <select> is wide enough for the text (measured in a span
+# of the same font, less the box's padding and arrow), or the card repeats the text under the box.
+_CUT_OFF = """() => [...document.querySelectorAll('.pair select')].filter(s => s.value).filter(s => {
+  const cs = getComputedStyle(s), span = document.createElement('span'), text = s.selectedOptions[0].text;
+  span.style.cssText = `position:absolute;white-space:pre;font:${cs.fontSize} ${cs.fontFamily}`;
+  span.textContent = text;
+  document.body.appendChild(span);
+  const room = s.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 20;
+  const fits = span.getBoundingClientRect().width <= room;
+  span.remove();
+  return !fits && s.nextElementSibling.textContent !== text;
+}).map(s => s.selectedOptions[0].text)"""
+
+
 def walk(frame: Frame, where: str) -> dict[str, int]:
     """From the set's first screen to its results and the review of its answers, checking each screen;
     answers alternate right and wrong (wrong ones get the widest feedback). Screens seen, by type."""
@@ -58,6 +72,7 @@ def walk(frame: Frame, where: str) -> dict[str, int]:
         check(it["type"], it["id"])
         answer_question(frame, it, correct=n % 2 == 0)
         check(it["type"] + " answered", it["id"] + " answered")
+        assert frame.evaluate(_CUT_OFF) == [], (where, it["id"])
         frame.click("#next")
         n += 1
     check("results", "results")
