@@ -1,7 +1,10 @@
 <?php
 // coursepack's Moodle test helper for what a course backup or a Common Cartridge brings along. Prints one JSON object.
 // Not a Moodle file: MOODLE_DIR points at the site's dirroot.
-//   php cp_backup.php --action=framework --idnumber=X     whether the competency framework X is on the site, its size
+//   php cp_backup.php --action=framework --idnumber=X [--expect=competencies.csv]
+//                                                         whether the competency framework X is on the site, its
+//                                                         size; with --expect, one whose competencies differ from
+//                                                         the CSV's is renamed X-retired-<id> and reported absent
 //   php cp_backup.php --action=attempt --cmid=N           start a preview attempt of quiz N as the admin, as Moodle does
 //                                                         for "Preview": the question drawn for each slot
 //   php cp_backup.php --action=imscc --file=/abs.imscc    restore a Common Cartridge as a new course through Moodle's
@@ -11,7 +14,7 @@ require_once($CFG->dirroot . '/mod/quiz/locallib.php');
 require_once($CFG->dirroot . '/backup/util/includes/restore_includes.php');
 require_once($CFG->libdir . '/questionlib.php');
 
-[$o] = cli_get_params(['action' => null, 'idnumber' => null, 'cmid' => null, 'file' => null], []);
+[$o] = cli_get_params(['action' => null, 'idnumber' => null, 'expect' => null, 'cmid' => null, 'file' => null], []);
 
 /** What a course holds: activities by module, pages, files, quiz slots and the questions of its bank by qtype. */
 function course_report(int $courseid): array {
@@ -55,7 +58,28 @@ try {
     switch ($o['action']) {
     case 'framework':
         $framework = $DB->get_record('competency_framework', ['idnumber' => $o['idnumber']]);
-        out(['exists' => (bool)$framework, 'competencies' => $framework ?
+        $retired = null;
+        if ($framework && $o['expect']) {
+            // A long-lived site may hold this id number from a run on an older curriculum of the same version:
+            // a framework whose competencies differ from the CSV's is renamed out of the way (it cannot be
+            // deleted while earlier courses link to it), so that the current one can be imported.
+            $want = [];
+            $handle = fopen($o['expect'], 'r');
+            while (($row = fgetcsv($handle)) !== false) {
+                $want[] = $row[1];
+            }
+            fclose($handle);
+            $want = array_slice($want, 2);  // past the header and the framework's own row
+            $have = $DB->get_fieldset_select('competency', 'idnumber', 'competencyframeworkid = ?', [$framework->id]);
+            sort($want);
+            sort($have);
+            if ($want !== $have) {
+                $retired = $o['idnumber'] . '-retired-' . $framework->id;
+                $DB->set_field('competency_framework', 'idnumber', $retired, ['id' => $framework->id]);
+                $framework = null;
+            }
+        }
+        out(['exists' => (bool)$framework, 'retired' => $retired, 'competencies' => $framework ?
             $DB->count_records('competency', ['competencyframeworkid' => $framework->id]) : 0]);
 
     case 'attempt':
