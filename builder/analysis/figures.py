@@ -13,7 +13,7 @@ from builder.analysis import stats
 from builder.analysis.records import Export, Response
 from builder.resolve.course import Course, CSet
 from builder.resolve.items import Item, MatchingItem, MultipleChoiceItem, OrderingItem, SingleChoiceItem, TrueFalseItem
-from builder.rules.diagnostics import Diagnostic, SourceLoc, error, warning
+from builder.rules.diagnostics import Diagnostic, SourceLoc, report
 
 
 @dataclass(frozen=True)
@@ -143,21 +143,21 @@ def assign(course: Course, exports: list[Export]) -> tuple[dict[str, list[Export
             for r in a.responses:
                 first.setdefault(r.item_id, r)
         if not first:
-            diags.append(error("report-no-interactions", "no attempt in this report has an answered item", SourceLoc(
+            diags.append(report("report-no-interactions", "no attempt in this report has an answered item", SourceLoc(
                 export.path, 1, 1), "Moodle 4.5's Interactions report reads SCORM 1.2 element names only: for a SCORM "
                 "2004 activity its Question/Response columns stay empty; deliver the 1.2 package to analyse results"))
             continue
         known = Counter(owner[i] for i in first if i in owner)
         if not known:
             sample = ", ".join(sorted(first)[:3])
-            diags.append(error("report-other-curriculum", f"none of the report's {len(first)} item ids ({sample}…) is "
+            diags.append(report("report-other-curriculum", f"none of the report's {len(first)} item ids ({sample}…) is "
                                f"an item of {course.program.id}", next(iter(first.values())).loc,
                                "analyse it with the curriculum its packages were built from (--curriculum DIR)"))
             continue
         codes = "/".join(sorted(known))
         for item_id, r in sorted(first.items()):
             if item_id not in owner:
-                diags.append(warning("report-unknown-item", f"{item_id} is not an item of {codes} now (removed or "
+                diags.append(report("report-unknown-item", f"{item_id} is not an item of {codes} now (removed or "
                                      "renamed since the results?); its answers are left out", r.loc))
         for code in sorted(known):  # a quiz may draw on several sets: each set gets its own part of every attempt
             part = [replace(a, responses=tuple(r for r in a.responses if owner.get(r.item_id) == code))
@@ -236,7 +236,7 @@ def analyse_set(cset: CSet, course: Course, exports: list[Export], th: Threshold
     set_loc = course.loc(cset.code)
     if results_version is not None and results_version != cset.version:
         set_note = f"results from version {results_version}, the YAML is {cset.version}"
-        diags.append(warning("set-version-differs", f"{cset.code}: {set_note}; every item is marked", set_loc))
+        diags.append(report("set-version-differs", f"{cset.code}: {set_note}; every item is marked", set_loc))
     figures = []
     for it in cset.items:
         idx = [k for k, row in enumerate(attempts) if it.id in row]
@@ -252,7 +252,7 @@ def analyse_set(cset: CSet, course: Course, exports: list[Export], th: Threshold
     set_flags = []
     if len(attempts) >= th.min_n and alpha is not None and alpha < th.low_reliability:
         set_flags.append("set-low-reliability")
-        diags.append(warning("set-low-reliability", f"{cset.code}: Cronbach's alpha {alpha:.2f} over {len(common)} "
+        diags.append(report("set-low-reliability", f"{cset.code}: Cronbach's alpha {alpha:.2f} over {len(common)} "
                              f"items (n={len(attempts)}), below {th.low_reliability:.2f}", set_loc,
                              "the items may measure different things, or too few of them discriminate"))
     outcomes = tuple(_outcome(cset, o.id, o.statement, attempts) for o in cset.outcomes)
@@ -310,10 +310,10 @@ def _item_figure(cset: CSet, course: Course, it: Item, rows: list[tuple[Response
     def flag(code: str, detail: str, hint: str | None = None) -> None:
         flags.append(code)
         head = f"{it.id}: {pct(facility or 0)} correct (n={n})"
-        diags.append(warning(code, f"{head}, {detail}", loc, hint))
+        diags.append(report(code, f"{head}, {detail}", loc, hint))
 
     if changed and not set_note:
-        diags.append(warning("item-changed-since-results", f"{it.id}: {changed}; its figures describe the old "
+        diags.append(report("item-changed-since-results", f"{it.id}: {changed}; its figures describe the old "
                              "version", loc))
     if n >= th.min_n and facility is not None:
         top = max((o for o in options if not o.correct), key=lambda o: o.upper_share, default=None)

@@ -10,7 +10,7 @@ from dataclasses import replace
 from builder.analysis.records import Attempt, Export
 from builder.resolve.course import Course
 from builder.resolve.items import FillInItem, MultipleChoiceItem, SingleChoiceItem, TrueFalseItem
-from builder.rules.diagnostics import Diagnostic, warning
+from builder.rules.diagnostics import Diagnostic, report
 
 TAG = re.compile(r"<[^>]+>")
 # The types a Moodle quiz Responses export names by text (matching and ordering summaries are not read).
@@ -60,7 +60,7 @@ def to_items(course: Course, export: Export) -> tuple[Export, list[Diagnostic]]:
             if item is None:
                 if r.item_id not in unknown:
                     unknown.add(r.item_id)
-                    diags.append(warning("report-unknown-question", f"no item of {course.program.id} has this "
+                    diags.append(report("report-unknown-question", f"no item of {course.program.id} has this "
                                          f"question text ({r.item_id[:60]!r}); its answers are left out", r.loc))
                 continue
             response = _keys(item, r.response) if r.response is not None else None

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.analysis.records import Attempt, Export, ReportError, Response
-from builder.rules.diagnostics import Diagnostic, SourceLoc, error, warning
+from builder.rules.diagnostics import Diagnostic, SourceLoc, report
 
 MAX_BYTES = 64 * 1024 * 1024  # a 64 MB report is ~300 000 attempts; anything larger is not an export
 INTERACTION_COLUMN = re.compile(r"^(Question|Response|Right answer|Result|Latency) (\d+)$")
@@ -38,7 +38,7 @@ def decode(data: bytes, path: str) -> str:
     """UTF-8 (BOM or not) or UTF-16 (BOM, or NUL bytes of Excel's "Unicode text"); anything else is refused."""
     here = SourceLoc(path, 1, 1)
     if data[:2] == b"PK" or data[:4] == b"\xd0\xcf\x11\xe0":
-        raise ReportError([error("report-spreadsheet", "this is a spreadsheet (ODS or Excel), not a text export", here,
+        raise ReportError([report("report-spreadsheet", "this is a spreadsheet (ODS or Excel), not a text export", here,
                                  "in Moodle's report choose the download format 'Comma separated values (.csv)'")])
     if data[:3] == b"\xef\xbb\xbf":
         data = data[3:]
@@ -52,7 +52,7 @@ def decode(data: bytes, path: str) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         hint = "save the file as 'CSV UTF-8' or 'Unicode text', or download it again from Moodle"
-        diag = error("report-encoding", f"not UTF-8 text (byte 0x{data[exc.start]:02x})", SourceLoc(path, line, col),
+        diag = report("report-encoding", f"not UTF-8 text (byte 0x{data[exc.start]:02x})", SourceLoc(path, line, col),
                      hint)
         raise ReportError([diag]) from None
 
@@ -61,7 +61,7 @@ def _utf16(data: bytes, path: str) -> str:
     try:
         return data.decode("utf-16")
     except UnicodeDecodeError as exc:
-        raise ReportError([error("report-encoding", f"broken UTF-16 text near byte {exc.start}", SourceLoc(path, 1, 1),
+        raise ReportError([report("report-encoding", f"broken UTF-16 text near byte {exc.start}", SourceLoc(path, 1, 1),
                                  "the file may be truncated; download it again")]) from None
 
 
@@ -86,7 +86,7 @@ def rows(text: str, delimiter: str, path: str) -> list[list[Cell]]:
             i += 1
             while True:
                 if i >= n:
-                    raise ReportError([error("report-truncated", "a quoted cell never closes: the file ends inside it",
+                    raise ReportError([report("report-truncated", "a quoted cell never closes: the file ends inside it",
                                              SourceLoc(path, start_line, start_col),
                                              "the download was cut short; download the report again")])
                 ch = text[i]
@@ -134,14 +134,14 @@ def read(path: Path) -> tuple[Export, list[Diagnostic]]:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise ReportError([error("report-too-large", f"{size} bytes; a results export is far smaller",
+            raise ReportError([report("report-too-large", f"{size} bytes; a results export is far smaller",
                                      SourceLoc(label))])
         data = path.read_bytes()
     except OSError as exc:
-        raise ReportError([error("report-unreadable", exc.strerror or str(exc), SourceLoc(label))]) from None
+        raise ReportError([report("report-unreadable", exc.strerror or str(exc), SourceLoc(label))]) from None
     text = decode(data, label)
     if not text.strip():
-        raise ReportError([error("report-empty", "the file is empty", SourceLoc(label))])
+        raise ReportError([report("report-empty", "the file is empty", SourceLoc(label))])
     if text.lstrip()[:1] in ("[", "{"):
         from builder.analysis.xapi import parse as parse_statements
 
@@ -156,7 +156,7 @@ def parse(table: list[list[Cell]], label: str) -> tuple[Export, list[Diagnostic]
     if "Attempt" not in header and any(s in header for s in QUIZ_STATUS) and "Question 1" in header:
         return _parse_quiz(table, header, label)
     if "Attempt" not in header:
-        raise ReportError([error("report-not-interactions", "no 'Attempt' column: this is not a SCORM Interactions "
+        raise ReportError([report("report-not-interactions", "no 'Attempt' column: this is not a SCORM Interactions "
                                  "report", top, "download Reports → Interactions of the SCORM activity (in English)")])
     columns: dict[int, dict[str, int]] = {}
     for k, name in enumerate(header):
@@ -164,7 +164,7 @@ def parse(table: list[list[Cell]], label: str) -> tuple[Export, list[Diagnostic]
         if m:
             columns.setdefault(int(m.group(2)), {})[m.group(1)] = k
     if not columns or not all("Question" in c for c in columns.values()):
-        raise ReportError([error("report-no-item-ids", "the report has no 'Question N' columns, so its answers cannot "
+        raise ReportError([report("report-no-item-ids", "the report has no 'Question N' columns, so its answers cannot "
                                  "be matched to items", top, "in the report's settings tick 'Question', 'Response', "
                                  "'Right answer' and 'Result', save, then download again")])
     attempt_col = header.index("Attempt")
@@ -176,7 +176,7 @@ def parse(table: list[list[Cell]], label: str) -> tuple[Export, list[Diagnostic]
     firsts: dict[tuple[str, ...], tuple[int, Attempt]] = {}
     for row in table[1:]:
         if len(row) != len(header):
-            raise ReportError([error("report-truncated", f"this row has {len(row)} cells, the header {len(header)}",
+            raise ReportError([report("report-truncated", f"this row has {len(row)} cells, the header {len(header)}",
                                      SourceLoc(label, row[0].line, row[0].col), "the download was cut short or the "
                                      "file was edited; download the report again")])
         number = row[attempt_col].text.strip()
@@ -199,7 +199,7 @@ def parse(table: list[list[Cell]], label: str) -> tuple[Export, list[Diagnostic]
                 value = cell(name)
                 if value and value.startswith(FORMULA_START):
                     c = row[cols[name]]
-                    diags.append(warning("report-formula", f"a {name.lower()} cell starts with "
+                    diags.append(report("report-formula", f"a {name.lower()} cell starts with "
                                          f"{value[0]!r}, as a spreadsheet formula does; read as text",
                                          SourceLoc(label, c.line, c.col)))
             response = Response(item_id, cell("Response"), cell("Right answer"), cell("Result"), cell("Latency"), loc)
@@ -232,7 +232,7 @@ def _parse_quiz(table: list[list[Cell]], header: list[str], label: str) -> tuple
     diags: list[Diagnostic] = []
     for row in table[1:]:
         if len(row) != len(header):
-            raise ReportError([error("report-truncated", f"this row has {len(row)} cells, the header {len(header)}",
+            raise ReportError([report("report-truncated", f"this row has {len(row)} cells, the header {len(header)}",
                                      SourceLoc(label, row[0].line, row[0].col), "the download was cut short or the "
                                      "file was edited; download the report again")])
         identity = tuple(c.text for c in row[:status_col])  # in memory only
@@ -251,7 +251,7 @@ def _parse_quiz(table: list[list[Cell]], header: list[str], label: str) -> tuple
             for value, where in ((response, cols.get("Response")), (text, cols["Question"])):
                 if value and value.startswith(FORMULA_START) and where is not None:
                     c = row[where]
-                    diags.append(warning("report-formula", f"a cell starts with {value[0]!r}, as a spreadsheet "
+                    diags.append(report("report-formula", f"a cell starts with {value[0]!r}, as a spreadsheet "
                                          "formula does; read as text", SourceLoc(label, c.line, c.col)))
             responses.append(Response(text, None if response == "-" else response, right, None, None,
                                       SourceLoc(label, q.line, q.col)))

@@ -13,7 +13,7 @@ import urllib.parse
 from typing import Any
 
 from builder.analysis.records import Attempt, Export, ReportError, Response
-from builder.rules.diagnostics import Diagnostic, SourceLoc, error, warning
+from builder.rules.diagnostics import Diagnostic, SourceLoc, report
 
 ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
 LANG_PREFIX = re.compile(r"^\{lang=[^}]*\}")
@@ -24,13 +24,13 @@ def _statements(text: str, label: str) -> list[Any]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         hint = "the export may be cut short; export the statements again" if exc.pos >= len(text) - 1 else None
-        raise ReportError([error("report-truncated" if hint else "report-json", f"not JSON: {exc.msg}",
+        raise ReportError([report("report-truncated" if hint else "report-json", f"not JSON: {exc.msg}",
                                  SourceLoc(label, exc.lineno, exc.colno), hint)]) from None
     if isinstance(data, dict) and isinstance(data.get("statements"), list):
         return list(data["statements"])
     if isinstance(data, list):
         return data
-    raise ReportError([error("report-json", "neither a list of xAPI statements nor an LRS statement result",
+    raise ReportError([report("report-json", "neither a list of xAPI statements nor an LRS statement result",
                              SourceLoc(label, 1, 1))])
 
 
@@ -64,10 +64,10 @@ def parse(text: str, label: str) -> tuple[Export, list[Diagnostic]]:
                      str(result["duration"]) if result.get("duration") else None, SourceLoc(label, 1, 1))
         by_attempt.setdefault((_actor(st), registration), []).append((str(st.get("timestamp", "")), r))
     if skipped:
-        diags.append(warning("report-statement-skipped", f"{skipped} answered statement(s) without an item id or a "
+        diags.append(report("report-statement-skipped", f"{skipped} answered statement(s) without an item id or a "
                              "result were left out", here))
     if not by_attempt:
-        raise ReportError([error("report-no-interactions", "no \"answered\" statement in this export", here,
+        raise ReportError([report("report-no-interactions", "no \"answered\" statement in this export", here,
                                  "export the statements of the cmi5 course's activities, verb answered")])
     first: dict[str, tuple[str, list[tuple[str, Response]]]] = {}
     for (actor, _), rows in by_attempt.items():

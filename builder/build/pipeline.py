@@ -24,7 +24,7 @@ from builder.build.cache import Cache, job_key
 from builder.build.fingerprint import code_digest
 from builder.build.output import OutDir, Staging
 from builder.formats.base import Job, Options
-from builder.rules.diagnostics import Diagnostic, Severity, SourceLoc, error
+from builder.rules.diagnostics import Diagnostic, Severity, SourceLoc, report
 
 if TYPE_CHECKING:
     from builder.render.context import WriteContext
@@ -123,7 +123,7 @@ def template_failure(exc: BaseException, fallback: SourceLoc) -> Diagnostic | No
         message = f"the theme template asks for a template that cannot be loaded: {exc.message or exc.name}"
     else:
         message = f"the theme template failed: {exc}"
-    return error("theme-template", message, where, "templates may only use the values the writer passes in")
+    return report("theme-template", message, where, "templates may only use the values the writer passes in")
 
 
 def default_workers() -> int:
@@ -206,7 +206,7 @@ def _build(
     for code in set_codes or []:
         if code not in known:
             result.diagnostics.append(
-                error(
+                report(
                     "unknown-set",
                     f"--set {code}: no such set",
                     SourceLoc(str(root), 1, 1),

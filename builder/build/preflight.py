@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from builder import formats
-from builder.rules.diagnostics import Diagnostic, error
+from builder.rules.diagnostics import Diagnostic, report
 
 if TYPE_CHECKING:
     from builder.render.context import WriteContext
@@ -44,6 +44,6 @@ def preflight(
         ctx = WriteContext(theme, course.program.language)
     except CatalogueError as exc:
         where = sources.program_doc.loc(("language",))
-        return None, [error("language-strings", str(exc), where, "use a language the theme has strings for")]
+        return None, [report("language-strings", str(exc), where, "use a language the theme has strings for")]
     diags = [d for name in format_names for d in formats.get(name).check(course)]
     return Ready(course, ctx), sorted(dict.fromkeys(diags), key=Diagnostic.sort_key)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from builder.rules.diagnostics import Diagnostic, Severity, SourceLoc, error
+from builder.rules.diagnostics import Diagnostic, Severity, SourceLoc, report
 
 if TYPE_CHECKING:
     from builder.render.context import WriteContext
@@ -75,7 +75,7 @@ def build_site(root: Path, theme_name: str | None, folder: Path) -> Outcome:
         if theme_fault is not None:  # a theme template the sandbox refused: the theme's author fixes it
             return Outcome(None, (theme_fault,))
         last = traceback.extract_tb(exc.__traceback__)[-1]
-        diag = error(
+        diag = report(
             "internal",
             f"{type(exc).__name__}: {exc}",
             SourceLoc(last.filename, last.lineno or 1, 1),

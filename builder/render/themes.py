@@ -19,7 +19,7 @@ from jinja2 import nodes
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from builder.rules.diagnostics import Diagnostic, SourceLoc, error
+from builder.rules.diagnostics import Diagnostic, SourceLoc, report
 from builder.source.safe_io import UnsafeFile, read_confined, regular_files, unsafe_entries
 
 THEMES_DIR = Path(__file__).resolve().parents[2] / "themes"
@@ -37,7 +37,7 @@ class ThemeError(ValueError):
         self.hint = hint
 
     def diagnostic(self, fallback: SourceLoc) -> Diagnostic:
-        return error("theme", str(self), self.loc or fallback, self.hint)
+        return report("theme", str(self), self.loc or fallback, self.hint)
 
 
 class UnsafeTemplate(jinja2.TemplateNotFound):
@@ -148,9 +148,9 @@ class Theme:
                         out += _private_access(tree, f)
                     except jinja2.TemplateSyntaxError as exc:
                         where = SourceLoc(display(f), exc.lineno or 1, 1)
-                        out.append(error("theme-template", f"template syntax: {exc.message}", where))
+                        out.append(report("theme-template", f"template syntax: {exc.message}", where))
                     except (UnsafeFile, UnicodeDecodeError) as exc:
-                        out.append(error("theme-template", f"template {exc}", SourceLoc(display(f), 1, 1)))
+                        out.append(report("theme-template", f"template {exc}", SourceLoc(display(f), 1, 1)))
         return out
 
 
@@ -166,7 +166,7 @@ def _private_access(tree: nodes.Template, file: Path) -> list[Diagnostic]:
             name = getattr(node.arg, "value", None)
         if isinstance(name, str) and name.startswith("_"):
             out.append(
-                error(
+                report(
                     "theme-template",
                     f"the template reads `{name}`, which the template sandbox refuses",
                     SourceLoc(display(file), node.lineno or 1, 1),

@@ -16,7 +16,7 @@ from typing import Any, assert_never
 from builder.render.themes import theme_diagnostics
 from builder.rules import limits
 from builder.rules import program as program_rules
-from builder.rules.diagnostics import Diagnostic, SourceLoc, error, warning
+from builder.rules.diagnostics import Diagnostic, SourceLoc, report
 from builder.rules.lint import lint
 from builder.rules.sources import SetSource, Sources
 from builder.source.load import MAX_BYTES, Document, KeyPath, load_file
@@ -55,7 +55,7 @@ def check_curriculum(root: Path, base: Path | None = None) -> tuple[Sources | No
     program_doc: Document | None = None
     if not program_file.is_file():
         diags.append(
-            error(
+            report(
                 "no-program",
                 f"no program.yaml in {_display(root, root, base)}",
                 SourceLoc(_display(root, program_file, base), 1, 1),
@@ -71,7 +71,7 @@ def check_curriculum(root: Path, base: Path | None = None) -> tuple[Sources | No
     set_files = sorted((root / "sets").glob("*.yaml")) + sorted((root / "sets").glob("*.yml"))
     if not set_files and program_file.is_file():
         diags.append(
-            error(
+            report(
                 "no-sets",
                 "no competency sets found in sets/",
                 SourceLoc(_display(root, root / "sets", base), 1, 1),
@@ -139,7 +139,7 @@ def _unknown_outcomes(
 ) -> list[Diagnostic]:
     verb = {"item": "assesses", "lesson": "teaches"}.get(kind, "evidences")
     return [
-        error(
+        report(
             "unknown-outcome",
             f"{kind} {owner} {verb} outcome {ref}, which is not declared in this set",
             doc.loc(path + (i,)),
@@ -191,7 +191,7 @@ def _check_set(s: SetSource, root: Path) -> list[Diagnostic]:
     def own_id(value: str, path: KeyPath) -> None:
         if not value.startswith(prefix):
             out.append(
-                error(
+                report(
                     "id-prefix",
                     f"id {value} does not start with the set code `{prefix}`",
                     doc.loc(path),
@@ -217,7 +217,7 @@ def _check_set(s: SetSource, root: Path) -> list[Diagnostic]:
         for j, crit in enumerate(task.rubric.criteria):
             if levels and len(crit.descriptors) != levels:  # no levels: the programme's scale (_check_scale)
                 out.append(
-                    error(
+                    report(
                         "rubric-shape",
                         f"criterion `{crit.name}` has {len(crit.descriptors)} descriptors"
                         f" but the rubric has {levels} levels",
@@ -235,7 +235,7 @@ def _check_set(s: SetSource, root: Path) -> list[Diagnostic]:
     for i, o in enumerate(m.outcomes):
         if o.id not in assessed:
             out.append(
-                warning(
+                report(
                     "outcome-not-assessed",
                     f"outcome {o.id} is not assessed by any item",
                     doc.loc(("outcomes", i, "id")),
@@ -244,7 +244,7 @@ def _check_set(s: SetSource, root: Path) -> list[Diagnostic]:
             )
         if o.id not in taught:
             out.append(
-                warning(
+                report(
                     "outcome-not-taught",
                     f"outcome {o.id} is not taught by any lesson",
                     doc.loc(("outcomes", i, "id")),
@@ -252,7 +252,7 @@ def _check_set(s: SetSource, root: Path) -> list[Diagnostic]:
                 )
             )
     if total <= 0:
-        out.append(error("no-points", "the assessment has no points", doc.loc(("assessment",))))
+        out.append(report("no-points", "the assessment has no points", doc.loc(("assessment",))))
     return out
 
 
@@ -266,7 +266,7 @@ def _rubric_outcomes(task: Any, doc: Document, path: KeyPath, declared: list[str
         for k, ref in enumerate(crit.outcomes):
             covered.add(ref)
             if ref in declared and ref not in task.outcomes:
-                out.append(warning(
+                out.append(report(
                     "criterion-outcome-unclaimed",
                     f"criterion `{crit.name}` evidences {ref}, which task {task.id} does not claim",
                     doc.loc(where + (k,)),
@@ -275,7 +275,7 @@ def _rubric_outcomes(task: Any, doc: Document, path: KeyPath, declared: list[str
     if covered:
         for k, ref in enumerate(task.outcomes):
             if ref not in covered:
-                out.append(warning(
+                out.append(report(
                     "outcome-not-in-rubric",
                     f"task {task.id} claims outcome {ref}, but no rubric criterion evidences it",
                     doc.loc(path + ("outcomes", k)),
@@ -298,7 +298,7 @@ def _check_item_values(item: SourceItem, doc: Document, path: KeyPath) -> list[D
             if norm in seen:
                 loc = doc.loc(path + (key, j) + ((sub,) if sub else ()))
                 out.append(
-                    error(
+                    report(
                         "duplicate-option",
                         f"item {item.id}: {what} {v!r} appears twice",
                         loc,
@@ -329,7 +329,7 @@ def _long_answers(item: FillIn, doc: Document, path: KeyPath) -> list[Diagnostic
     for j, ans in enumerate(item.answers):
         if len(ans) > limits.FILL_IN_MAX:
             out.append(
-                error(
+                report(
                     "answer-too-long",
                     f"an accepted answer is longer than {limits.FILL_IN_MAX} characters",
                     doc.loc(path + ("answers", j)),
@@ -349,7 +349,7 @@ def _check_pools(m: CompetencySet, doc: Document) -> list[Diagnostic]:
             loc = doc.loc(("assessment", "pools", i, "items", j))
             if ref not in item_ids:
                 out.append(
-                    error(
+                    report(
                         "unknown-item",
                         f"pool {pool.id} lists item {ref}, which is not in this set",
                         loc,
@@ -357,11 +357,11 @@ def _check_pools(m: CompetencySet, doc: Document) -> list[Diagnostic]:
                     )
                 )
             elif ref in pooled:
-                out.append(error("item-in-two-pools", f"item {ref} is already in pool {pooled[ref]}", loc))
+                out.append(report("item-in-two-pools", f"item {ref} is already in pool {pooled[ref]}", loc))
             pooled[ref] = pool.id
         if pool.draw > len(pool.items):
             out.append(
-                error(
+                report(
                     "pool-draw",
                     f"pool {pool.id} draws {pool.draw} items but lists {len(pool.items)}",
                     doc.loc(("assessment", "pools", i, "draw")),
@@ -377,7 +377,7 @@ def _check_assets(m: CompetencySet, doc: Document, root: Path) -> list[Diagnosti
         problem = asset_problem(asset.path, root)
         if problem:
             out.append(
-                error(
+                report(
                     "bad-asset-path",
                     problem,
                     doc.loc(("assets", i, "path")),
@@ -411,7 +411,7 @@ def _check_glossary(m: CompetencySet, doc: Document) -> list[Diagnostic]:
         key = entry.term.casefold()
         if key in seen:
             out.append(
-                error(
+                report(
                     "duplicate-term", f"glossary term {entry.term!r} is defined twice", doc.loc(("glossary", i, "term"))
                 )
             )
@@ -427,7 +427,7 @@ def _check_unique_ids(sets: list[SetSource]) -> list[Diagnostic]:
         loc = s.doc.loc(("code",))
         if s.model.code in codes:
             out.append(
-                error(
+                report(
                     "duplicate-set",
                     f"set code {s.model.code} is also used at {codes[s.model.code]}",
                     loc,
@@ -439,7 +439,7 @@ def _check_unique_ids(sets: list[SetSource]) -> list[Diagnostic]:
             here = s.doc.loc(path)
             if ident in first:
                 out.append(
-                    error(
+                    report(
                         "duplicate-id",
                         f"id {ident} is already used at {first[ident]}",
                         here,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from builder.render import markup
-from builder.rules.diagnostics import Diagnostic, error, warning
+from builder.rules.diagnostics import Diagnostic, report
 from builder.source.load import Document, KeyPath
 from builder.source.model import CompetencySet
 
@@ -16,7 +16,7 @@ def set_limits(m: CompetencySet, doc: Document) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     if m.code.upper() in WINDOWS_RESERVED:
         out.append(
-            error(
+            report(
                 "reserved-code",
                 f"set code {m.code} is a reserved device name on Windows: {m.code}.zip and {m.code}.pdf cannot be"
                 " saved or unzipped there",
@@ -39,7 +39,7 @@ def markup_depth(doc: Document) -> list[Diagnostic]:
             stack += [(path + (i,), v) for i, v in enumerate(node)]
         elif isinstance(node, str) and (levels := markup.depth(node)) > markup.MAX_DEPTH:
             out.append(
-                error(
+                report(
                     "markdown-too-deep",
                     f"the text nests {levels} levels deep (emphasis, lists or quotes); the limit is {markup.MAX_DEPTH}",
                     doc.loc(path),
@@ -78,8 +78,8 @@ def size_guard(m: CompetencySet, doc: Document) -> list[Diagnostic]:
         warn, limit = SET_LIMITS[what]
         if count > limit:
             message = f"set {m.code} has {count:,} {what}; the limit is {limit:,} per set"
-            out.append(error("set-too-large", message, doc.loc(path, at_key=True), "split it into several sets"))
+            out.append(report("set-too-large", message, doc.loc(path, at_key=True), "split it into several sets"))
         elif count > warn:
             message = f"set {m.code} has {count:,} {what}; above {warn:,} its PDF guide and packages get slow and large"
-            out.append(warning("set-large", message, doc.loc(path, at_key=True), "consider splitting it"))
+            out.append(report("set-large", message, doc.loc(path, at_key=True), "consider splitting it"))
     return out

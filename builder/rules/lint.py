@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
-from builder.rules.diagnostics import Diagnostic, warning
+from builder.rules.diagnostics import Diagnostic, report
 from builder.source.load import Document, KeyPath
 from builder.source.model import Choice, CompetencySet, LintSettings
 
@@ -84,7 +84,7 @@ def _per_item(m: CompetencySet, doc: Document, cfg: LintSettings) -> list[Diagno
         choices: list[Choice] = list(getattr(item, "choices", []))
         for j, c in enumerate(choices):
             if ALL_NONE.search(c.text):
-                out.append(warning(
+                out.append(report(
                     "all-none-of-above",
                     f"item {item.id}: the choice {c.text!r} is an 'all/none of the above' option",
                     doc.loc(path + ("choices", j, "text")),
@@ -96,7 +96,7 @@ def _per_item(m: CompetencySet, doc: Document, cfg: LintSettings) -> list[Diagno
         for j, c in keys:
             word = ABSOLUTE.search(c.text)
             if word:
-                out.append(warning(
+                out.append(report(
                     "absolute-key",
                     f"item {item.id}: the keyed choice says {word.group(0)!r}, an absolute a sceptical expert"
                     " can usually find an exception to",
@@ -108,7 +108,7 @@ def _per_item(m: CompetencySet, doc: Document, cfg: LintSettings) -> list[Diagno
         if item.type == "true_false":
             word = ABSOLUTE.search(_plain(item.prompt)) if item.answer else None
             if word:
-                out.append(warning(
+                out.append(report(
                     "absolute-key",
                     f"item {item.id}: the statement, keyed true, says {word.group(0)!r};"
                     " one exception would make it false",
@@ -141,7 +141,7 @@ def _negative_stem(ident: str, prompt: str, doc: Document, path: KeyPath) -> lis
             continue
         if RELATIVE.search(question[:found.start()]):
             continue
-        return [warning(
+        return [report(
             "negative-stem",
             f"item {ident}: the question turns on {word!r}, which is easy to read past",
             doc.loc(path + ("prompt",)),
@@ -155,7 +155,7 @@ def _hedged(ident: str, key: str, feedback: str, doc: Document, at: KeyPath) -> 
     # The key counts as qualified when it, or the question it answers, admits a possibility.
     if not hedge or HEDGE.search(key) or re.search(r"\b(may|might|can|could|likely|most|many)\b", key, re.I):
         return []
-    return [warning(
+    return [report(
         "hedged-feedback",
         f"item {ident}: the key's feedback says {hedge.group(0)!r} while the key is stated without exception",
         doc.loc(at),
@@ -169,7 +169,7 @@ def _lengths(ident: str, choices: list[Choice], doc: Document, path: KeyPath, cf
     if long_ < cfg.option_length_min or long_ <= cfg.option_length_ratio * max(short, 1):
         return []
     j = lengths.index(long_)
-    return [warning(
+    return [report(
         "option-length",
         f"item {ident}: the longest choice has {long_} characters, the shortest {short}"
         f" (more than {cfg.option_length_ratio:g} times)",
@@ -187,7 +187,7 @@ def _per_set(m: CompetencySet, doc: Document, cfg: LintSettings) -> list[Diagnos
     single = [(i, it) for i, it in items if it.type == "single_choice"]
     longest = [i for i, it in single if _key_is_longest(list(getattr(it, "choices", [])))]
     if len(single) >= cfg.min_items and len(longest) > cfg.longest_key_share * len(single):
-        out.append(warning(
+        out.append(report(
             "key-longest",
             f"set {m.code}: the key is the longest choice in {len(longest)} of {len(single)} single-choice items",
             doc.loc(_item_path(longest[0]) + ("id",)),
@@ -218,7 +218,7 @@ def _key_patterns(scope: str, items: list[tuple[Document, int, Any]], cfg: LintS
         side, count = ("true", trues) if trues * 2 >= len(tf) else ("false", len(tf) - trues)
         if count > cfg.true_false_share * len(tf):
             doc, first, _ = next(x for x in tf if x[2] == (side == "true"))
-            out.append(warning(
+            out.append(report(
                 "true-false-balance",
                 f"{scope}: {count} of {len(tf)} true/false items are keyed {side}",
                 doc.loc(_item_path(first) + ("answer",)),
@@ -230,7 +230,7 @@ def _key_patterns(scope: str, items: list[tuple[Document, int, Any]], cfg: LintS
         if max(counts) - min(counts) < cfg.select_all_spread:
             many = f"{min(counts)}–{max(counts)}" if min(counts) != max(counts) else f"{min(counts)}"
             doc, first, _ = multi[0]
-            out.append(warning(
+            out.append(report(
                 "select-all-pattern",
                 f"{scope}: every select-all item has {many} right choices",
                 doc.loc(_item_path(first) + ("id",)),
@@ -312,7 +312,7 @@ def _similar(entries: list[Any], limit: float, code: str, what: str, same_set: b
                 continue
             score = count / len(sh_a | sh_b)
             if score >= limit:
-                out.append(warning(
+                out.append(report(
                     code,
                     f"{name_a}: this {what} shares {score:.0%} of its words with {name_b} at {_loc(doc_b, path_b)}",
                     _loc(doc_a, path_a),

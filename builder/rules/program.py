@@ -3,7 +3,7 @@ against the rubrics, its language against the theme's strings."""
 
 from __future__ import annotations
 
-from builder.rules.diagnostics import Diagnostic, SourceLoc, error, warning
+from builder.rules.diagnostics import Diagnostic, SourceLoc, report
 from builder.rules.sources import SetSource
 from builder.source.load import Document
 from builder.source.model import Program
@@ -25,7 +25,7 @@ def check_language(p: Program, doc: Document) -> list[Diagnostic]:
         languages = available_languages(theme)
         base = p.language.split("-")[0]
         return [
-            error(
+            report(
                 "language-strings",
                 str(exc),
                 doc.loc(("language",)),
@@ -50,7 +50,7 @@ def check_program(p: Program, doc: Document, sets: list[SetSource], broken: set[
             loc = doc.loc(("requirements", i, key, j))
             if code not in known:
                 out.append(
-                    error(
+                    report(
                         "unknown-set",
                         f"the program names set {code}, but there is no such set",
                         loc,
@@ -59,7 +59,7 @@ def check_program(p: Program, doc: Document, sets: list[SetSource], broken: set[
                 )
             if code in used:
                 out.append(
-                    error(
+                    report(
                         "set-listed-twice",
                         f"set {code} already appears at {used[code]}",
                         loc,
@@ -71,7 +71,7 @@ def check_program(p: Program, doc: Document, sets: list[SetSource], broken: set[
             available = len([c for c in codes if c in known])
             if rule.choose > len(codes):
                 out.append(
-                    error(
+                    report(
                         "program-unsatisfiable",
                         f"the rule asks to choose {rule.choose} sets from a list of {len(codes)}",
                         doc.loc(("requirements", i, "choose")),
@@ -80,7 +80,7 @@ def check_program(p: Program, doc: Document, sets: list[SetSource], broken: set[
                 )
             elif rule.choose > available:
                 out.append(
-                    error(
+                    report(
                         "program-unsatisfiable",
                         f"the rule asks to choose {rule.choose} sets but only {available} of them exist",
                         doc.loc(("requirements", i, "choose")),
@@ -90,7 +90,7 @@ def check_program(p: Program, doc: Document, sets: list[SetSource], broken: set[
     for s in sets:
         if s.model.code not in used:
             out.append(
-                warning(
+                report(
                     "unreachable-set",
                     f"set {s.model.code} is not part of any program requirement",
                     s.doc.loc(("code",)),
@@ -100,12 +100,12 @@ def check_program(p: Program, doc: Document, sets: list[SetSource], broken: set[
     route_ids = [r.id for r in p.routes]
     for i, r in enumerate(p.routes):
         if route_ids.count(r.id) > 1 and route_ids.index(r.id) != i:
-            out.append(error("duplicate-route", f"route {r.id.value} is listed twice", doc.loc(("routes", i, "id"))))
+            out.append(report("duplicate-route", f"route {r.id.value} is listed twice", doc.loc(("routes", i, "id"))))
     if "portfolio" not in {r.value for r in route_ids}:
         for s in sets:
             if s.model.portfolio:
                 out.append(
-                    warning(
+                    report(
                         "portfolio-without-route",
                         f"set {s.model.code} has {len(s.model.portfolio)} portfolio task(s), but program.yaml "
                         "has no portfolio route, so no candidate can submit them",
@@ -124,7 +124,7 @@ def check_scale(p: Program, doc: Document, sets: list[SetSource]) -> list[Diagno
     for i, r in enumerate(p.routes):
         if p.evaluation and r.pass_rule and r.id.value == "portfolio":
             out.append(
-                error(
+                report(
                     "pass-rule-twice",
                     f"route {r.id.value} has its own pass_rule and `evaluation` declares one",
                     doc.loc(("routes", i, "pass_rule")),
@@ -137,7 +137,7 @@ def check_scale(p: Program, doc: Document, sets: list[SetSource]) -> list[Diagno
             given = [(lv.name, lv.points) for lv in task.rubric.levels]
             if not given and not scale:
                 out.append(
-                    error(
+                    report(
                         "rubric-no-scale",
                         f"the rubric of {task.id} has no `levels` and program.yaml declares no evaluation scale",
                         s.doc.loc(path, at_key=True),
@@ -147,7 +147,7 @@ def check_scale(p: Program, doc: Document, sets: list[SetSource]) -> list[Diagno
                 continue
             if given and scale and given != [(lv.name, lv.points) for lv in scale]:
                 out.append(
-                    warning(
+                    report(
                         "rubric-scale",
                         f"the rubric of {task.id} rates on {', '.join(n for n, _ in given)}, not on the programme's "
                         f"scale ({', '.join(lv.name for lv in scale)})",
@@ -160,7 +160,7 @@ def check_scale(p: Program, doc: Document, sets: list[SetSource]) -> list[Diagno
             for j, crit in enumerate(task.rubric.criteria):
                 if len(crit.descriptors) != len(scale):
                     out.append(
-                        error(
+                        report(
                             "rubric-shape",
                             f"criterion `{crit.name}` has {len(crit.descriptors)} descriptors"
                             f" but the programme's scale has {len(scale)} levels",

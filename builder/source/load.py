@@ -17,7 +17,7 @@ from typing import Any
 from ruamel.yaml import YAML, events
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from builder.rules.diagnostics import Diagnostic, SourceLoc, error
+from builder.rules.diagnostics import Diagnostic, SourceLoc, report
 from builder.source.safe_io import UnsafeFile, read_confined
 from builder.source.yaml_errors import position as _pos
 from builder.source.yaml_errors import syntax_error
@@ -153,7 +153,7 @@ class _Builder:
         self.total += size
         if self.total > MAX_NODES:
             raise _Stop(
-                error(
+                report(
                     "yaml-too-large",
                     f"the document expands to more than {MAX_NODES:,} values (an alias bomb?)",
                     self.loc(pos),
@@ -174,7 +174,7 @@ class _Builder:
         if frame.pending_key is None:
             if not is_key_scalar:
                 raise _Stop(
-                    error(
+                    report(
                         "yaml-complex-key",
                         "a key must be plain text, not a list or mapping",
                         self.loc(pos),
@@ -187,7 +187,7 @@ class _Builder:
             if key in frame.key_first_seen:
                 first = frame.key_first_seen[key]
                 self.diags.append(
-                    error(
+                    report(
                         "duplicate-key",
                         f"key `{key}` appears twice in the same mapping (first at line {first[0]})",
                         self.loc(pos),
@@ -232,7 +232,7 @@ class _Builder:
                 fixed = f'{line[:begin]}"{segment}"{line[begin + len(segment):]}'.strip()
                 hint += f", e.g. {fixed}"
         self.diags.append(
-            error(
+            report(
                 "yaml-comma-in-value",
                 f"`{frame.pending_key}` is read as a key of its own because of the comma before it",
                 self.loc(key_pos),
@@ -246,7 +246,7 @@ class _Builder:
         bad = _XML_ILLEGAL.search(ev.value)
         if bad is not None:
             self.diags.append(
-                error(
+                report(
                     "illegal-character",
                     f"the text contains the character U+{ord(bad.group()):04X}, which XML (SCORM, Moodle) cannot hold",
                     self.loc(pos),
@@ -255,7 +255,7 @@ class _Builder:
             )
         if not ev.style and len(ev.value) > MAX_NUMBER_CHARS and _is_number(ev.value):
             raise _Stop(
-                error(
+                report(
                     "number-too-large",
                     f"a number of {len(ev.value):,} characters; numbers here are at most {MAX_NUMBER_CHARS}",
                     self.loc(pos),
@@ -271,7 +271,7 @@ class _Builder:
             self.documents += 1
             if self.documents > 1:
                 raise _Stop(
-                    error(
+                    report(
                         "yaml-multiple-documents",
                         "this file holds more than one YAML document (`---`)",
                         self.loc(_pos(ev.start_mark)),
@@ -305,7 +305,7 @@ class _Builder:
             pos = _pos(ev.start_mark)
             if ev.anchor not in self.anchors:
                 raise _Stop(
-                    error("yaml-unknown-alias", f"alias *{ev.anchor} has no matching &{ev.anchor}", self.loc(pos))
+                    report("yaml-unknown-alias", f"alias *{ev.anchor} has no matching &{ev.anchor}", self.loc(pos))
                 )
             value, size = self.anchors[ev.anchor]
             self._add(value, pos, size, not isinstance(value, (dict, list)))
@@ -314,7 +314,7 @@ class _Builder:
             pos = _pos(ev.start_mark)
             if len(self.stack) >= MAX_DEPTH:
                 raise _Stop(
-                    error(
+                    report(
                         "yaml-too-deep",
                         f"nesting is deeper than {MAX_DEPTH} levels",
                         self.loc(pos),
@@ -323,7 +323,7 @@ class _Builder:
                 )
             if self._expecting_key():
                 raise _Stop(
-                    error(
+                    report(
                         "yaml-complex-key",
                         "a key must be plain text, not a list or mapping",
                         self.loc(pos),
@@ -366,7 +366,7 @@ class _Stop(Exception):
 
 def _decode(path: str, raw: bytes) -> tuple[str | None, Diagnostic | None]:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, error(
+        return None, report(
             "encoding",
             "the file is saved as UTF-16; coursepack reads UTF-8",
             SourceLoc(path, 1, 1),
@@ -378,7 +378,7 @@ def _decode(path: str, raw: bytes) -> tuple[str | None, Diagnostic | None]:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         col = len(before) - (before.rfind(b"\n") + 1) + 1
-        return None, error(
+        return None, report(
             "encoding",
             f"byte 0x{raw[exc.start]:02x} is not valid UTF-8 (is this a binary or a Word file?)",
             SourceLoc(path, line, col),
@@ -390,7 +390,7 @@ def _decode(path: str, raw: bytes) -> tuple[str | None, Diagnostic | None]:
         prefix = text[: text.index("\0")]
         line = prefix.count("\n") + 1
         col = len(prefix) - (prefix.rfind("\n") + 1) + 1
-        return None, error(
+        return None, report(
             "encoding",
             "the file contains NUL bytes; it looks like a binary file, not YAML",
             SourceLoc(path, line, col),
@@ -427,10 +427,10 @@ def load_text(path: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
     except (MarkedYAMLError, YAMLError) as exc:
         return None, builder.diags + [syntax_error(path, exc, text)]
     except RecursionError:
-        return None, builder.diags + [error("yaml-too-deep", "nesting is too deep to read", SourceLoc(path, 1, 1))]
+        return None, builder.diags + [report("yaml-too-deep", "nesting is too deep to read", SourceLoc(path, 1, 1))]
     if not builder.has_root or builder.root is None:
         return None, builder.diags + [
-            error("empty-file", "the file is empty", SourceLoc(path, 1, 1), "remove it or fill it in")
+            report("empty-file", "the file is empty", SourceLoc(path, 1, 1), "remove it or fill it in")
         ]
     return Document(path, builder.root, builder.spans), builder.diags
 
@@ -444,7 +444,7 @@ def load_file(file: Path, display: str, root: Path | None = None) -> tuple[Docum
         if exc.too_large:
             size = file.stat().st_size
             return None, [
-                error(
+                report(
                     "file-too-large",
                     f"the file is {size / 1048576:.1f} MB; the limit is {MAX_BYTES // 1048576} MB",
                     SourceLoc(display, 1, 1),
@@ -452,7 +452,7 @@ def load_file(file: Path, display: str, root: Path | None = None) -> tuple[Docum
                 )
             ]
         return None, [
-            error(
+            report(
                 "unsafe-file",
                 f"the file {exc.reason}",
                 SourceLoc(display, 1, 1),

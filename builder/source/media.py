@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from builder.render.markup import references
-from builder.rules.diagnostics import Diagnostic, SourceLoc, error, warning
+from builder.rules.diagnostics import Diagnostic, SourceLoc, report
 from builder.source.load import Document, KeyPath
 from builder.source.model import CompetencySet
 from builder.source.safe_io import UnsafeFile, read_confined
@@ -55,7 +55,7 @@ def check_media(m: CompetencySet, doc: Document, root: Path) -> list[Diagnostic]
             continue  # a link to a web page is fine; only embedded media must travel with the package
         if parts.scheme or parts.netloc:
             out.append(
-                error(
+                report(
                     "remote-media",
                     f"{ref.kind} {ref.target!r} is not a file of the curriculum; packages play without a network",
                     ref.loc,
@@ -68,7 +68,7 @@ def check_media(m: CompetencySet, doc: Document, root: Path) -> list[Diagnostic]
         rel = unquote(parts.path)
         if rel not in declared:
             out.append(
-                error(
+                report(
                     "undeclared-asset",
                     f"{ref.kind} {rel!r} is not listed under this set's `assets:`",
                     ref.loc,
@@ -79,13 +79,13 @@ def check_media(m: CompetencySet, doc: Document, root: Path) -> list[Diagnostic]
         used.add(rel)
         if ref.kind == "image" and not ref.alt.strip() and not declared[rel].alt.strip():
             message = f"image {rel!r} has no text alternative"
-            out.append(error("image-no-alt", message, ref.loc, "write ![what it shows](path)"))
+            out.append(report("image-no-alt", message, ref.loc, "write ![what it shows](path)"))
     for i, asset in enumerate(m.assets):
         rel = asset.path.replace("\\", "/")
         loc = doc.loc(("assets", i, "path"))
         if rel not in used:
             out.append(
-                warning(
+                report(
                     "unused-asset",
                     f"asset {rel!r} is declared but no text shows or links it",
                     loc,
@@ -102,7 +102,7 @@ def _file_problems(file: Path, rel: str, loc: SourceLoc, root: Path) -> list[Dia
     suffix = file.suffix.lower()
     if suffix not in MEDIA_TYPES:
         return [
-            error(
+            report(
                 "asset-type",
                 f"asset {rel!r} is a {suffix or 'file without extension'}, which players and PDFs cannot show",
                 loc,
@@ -112,7 +112,7 @@ def _file_problems(file: Path, rel: str, loc: SourceLoc, root: Path) -> list[Dia
     size = file.stat().st_size
     if size > MAX_BYTES:
         return [
-            error(
+            report(
                 "asset-too-large",
                 f"asset {rel!r} is {size / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB",
                 loc,
@@ -122,7 +122,7 @@ def _file_problems(file: Path, rel: str, loc: SourceLoc, root: Path) -> list[Dia
     out: list[Diagnostic] = []
     if size > WARN_BYTES:
         out.append(
-            warning(
+            report(
                 "asset-large",
                 f"asset {rel!r} is {size / 1024 / 1024:.1f} MB and makes every package that large",
                 loc,
@@ -132,15 +132,15 @@ def _file_problems(file: Path, rel: str, loc: SourceLoc, root: Path) -> list[Dia
     try:
         data = read_confined(file, root, MAX_BYTES)
     except UnsafeFile as exc:
-        return [error("unsafe-file", f"asset {rel!r} {exc.reason}", loc, "assets must be plain files")]
+        return [report("unsafe-file", f"asset {rel!r} {exc.reason}", loc, "assets must be plain files")]
     if suffix == ".svg":
         reason = svg_problem(data)
         if reason:
             hint = "export it again as a plain drawing, or as PNG"
-            out.append(error("unsafe-svg", f"SVG asset {rel!r} {reason}", loc, hint))
+            out.append(report("unsafe-svg", f"SVG asset {rel!r} {reason}", loc, hint))
     elif not _looks_like(suffix, data):
         out.append(
-            error(
+            report(
                 "asset-content",
                 f"asset {rel!r} is named {suffix} but its content is not a {suffix[1:].upper()} file",
                 loc,

@@ -11,7 +11,7 @@ from typing import Any, TypeVar, Union
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from builder.rules.diagnostics import Diagnostic, error
+from builder.rules.diagnostics import Diagnostic, report
 from builder.source.load import Document, KeyPath
 
 M = TypeVar("M", bound=BaseModel)
@@ -23,7 +23,7 @@ def validate(doc: Document, model: type[M]) -> tuple[M | None, list[Diagnostic]]
     if not isinstance(doc.data, dict):
         kind = "a list" if isinstance(doc.data, list) else "a single value"
         return None, [
-            error(
+            report(
                 "wrong-type",
                 f"the file holds {kind}; a {_label(model)} file is a mapping of `key: value` lines",
                 doc.loc(()),
@@ -156,13 +156,13 @@ def _diagnostic(doc: Document, model: type[BaseModel], e: ErrorDetails) -> Diagn
         allowed = [k for k in _allowed_keys(model, loc[:-1]) if k != "$schema"]
         close = difflib.get_close_matches(field_name, allowed, n=1, cutoff=0.6)
         hint = f"did you mean `{close[0]}`?" if close else f"allowed keys here: {', '.join(allowed)}"
-        return error("unknown-key", f"{prefix}unknown key `{field_name}`", doc.loc(path, at_key=True), hint)
+        return report("unknown-key", f"{prefix}unknown key `{field_name}`", doc.loc(path, at_key=True), hint)
     if kind == "missing":
         allowed = _allowed_keys(model, loc[:-1])
         hint = f"add `{field_name}: ...` here" + (
             f" (fields here: {', '.join(a for a in allowed if a != '$schema')})" if allowed else ""
         )
-        return error(
+        return report(
             "missing-field", f"{prefix}required field `{field_name}` is missing", doc.loc(path, at_key=True), hint
         )
     if kind == "union_tag_invalid":
@@ -173,16 +173,16 @@ def _diagnostic(doc: Document, model: type[BaseModel], e: ErrorDetails) -> Diagn
         close = difflib.get_close_matches(given, options, n=1, cutoff=0.5)
         hint = f"did you mean `{close[0]}`?" if close else f"use one of: {expected}"
         type_path = path + ("type",)
-        return error("unknown-item-type", f"{prefix}unknown item type `{given}`", doc.loc(type_path), hint)
+        return report("unknown-item-type", f"{prefix}unknown item type `{given}`", doc.loc(type_path), hint)
     if kind == "union_tag_not_found":
-        return error(
+        return report(
             "missing-field",
             f"{prefix}required field `type` is missing",
             doc.loc(path),
             "add `type:` with one of single_choice, multiple_choice, true_false, fill_in, matching, ordering",
         )
     if kind == "string_pattern_mismatch":
-        return error(
+        return report(
             "bad-id",
             f"{prefix}`{field_name}` value {e['input']!r} is not in the expected form",
             doc.loc(path),
@@ -194,7 +194,7 @@ def _diagnostic(doc: Document, model: type[BaseModel], e: ErrorDetails) -> Diagn
         given = str(e["input"])
         close = difflib.get_close_matches(given, [x.strip() for x in expected.replace(" or ", ",").split(",")], n=1)
         hint = f"did you mean `{close[0]}`?" if close else f"use one of: {expected}"
-        return error("bad-value", f"{prefix}`{field_name}` is {given!r}, which is not allowed", doc.loc(path), hint)
+        return report("bad-value", f"{prefix}`{field_name}` is {given!r}, which is not allowed", doc.loc(path), hint)
     if kind in (
         "string_type",
         "int_type",
@@ -214,7 +214,7 @@ def _diagnostic(doc: Document, model: type[BaseModel], e: ErrorDetails) -> Diagn
     ):
         if kind in ("model_type", "dict_type", "model_attributes_type"):
             return _mapping_wanted(doc, model, e, path, prefix)
-        return error(
+        return report(
             "wrong-type",
             f"{prefix}`{field_name}`: {_type_message(e)}",
             doc.loc(path),
@@ -223,21 +223,21 @@ def _diagnostic(doc: Document, model: type[BaseModel], e: ErrorDetails) -> Diagn
     if kind == "value_error":
         msg, _, value_hint = str(e["msg"]).removeprefix("Value error, ").partition(" | ")
         if msg == "must not be empty" and loc and isinstance(loc[-1], str):
-            return error(
+            return report(
                 "bad-value",
                 f"{prefix}`{field_name}` is empty",
                 doc.loc(path),
                 f"write the {field_name.replace('_', ' ')} after `{field_name}:`, or delete the line if the field "
                 "is optional",
             )
-        return error("bad-value", f"{prefix}{msg}", doc.loc(path), value_hint or None)
+        return report("bad-value", f"{prefix}{msg}", doc.loc(path), value_hint or None)
     message = str(e["msg"])
     if field_name == "mastery_score" and kind in ("less_than_equal", "greater_than_equal"):
         value = e["input"]
         hint = "mastery_score is a share between 0 and 1, e.g. 0.8 for 80 %"
         if isinstance(value, (int, float)) and 1 < value <= 100:
             hint = f"mastery_score is a share between 0 and 1: write {_share(value)} for {value:g} %"
-        return error("bad-value", f"{prefix}`mastery_score` is {value!r}; it must be between 0 and 1",
+        return report("bad-value", f"{prefix}`mastery_score` is {value!r}; it must be between 0 and 1",
                      doc.loc(path), hint)
     ctx = e.get("ctx") or {}
     generic = {
@@ -249,10 +249,10 @@ def _diagnostic(doc: Document, model: type[BaseModel], e: ErrorDetails) -> Diagn
         "less_than": f"use a number below {ctx.get('lt', '')}",
     }
     if kind in generic:
-        return error("bad-value", f"{prefix}`{field_name}`: {message.lower()}", doc.loc(path), generic[kind])
+        return report("bad-value", f"{prefix}`{field_name}`: {message.lower()}", doc.loc(path), generic[kind])
     if extra and not isinstance(extra[-1], int):
         message = f"`{field_name}`: {message}"
-    return error("bad-value", f"{prefix}{message}", doc.loc(path), None)
+    return report("bad-value", f"{prefix}{message}", doc.loc(path), None)
 
 
 def _type_message(e: ErrorDetails) -> str:
@@ -293,7 +293,7 @@ def _mapping_wanted(
     field_name = str(loc[-1]) if loc and isinstance(loc[-1], str) else str(loc[-2]) if len(loc) > 1 else "entry"
     got = _type_message(e).rsplit(", got ", 1)[-1]
     if target is None:
-        return error("wrong-type", f"{prefix}`{field_name}` needs `key: value` fields, got {got}", doc.loc(path),
+        return report("wrong-type", f"{prefix}`{field_name}` needs `key: value` fields, got {got}", doc.loc(path),
                      "write the fields indented under it, one `key: value` per line")
     required = [f.alias or n for n, f in target.model_fields.items() if f.is_required()]
     optional = [f.alias or n for n, f in target.model_fields.items() if not f.is_required() and n != "schema_"]
@@ -302,7 +302,7 @@ def _mapping_wanted(
     hint = f"write {entry} as fields, one per line: {lines}" + (
         f" (optional: {', '.join(optional)})" if optional else ""
     )
-    return error("wrong-type", f"{prefix}{entry} of `{_list_name(loc)}` needs the keys {', '.join(required)}; "
+    return report("wrong-type", f"{prefix}{entry} of `{_list_name(loc)}` needs the keys {', '.join(required)}; "
                  f"got {got}", doc.loc(path), hint)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from ruamel.yaml.error import YAMLError
 
-from builder.rules.diagnostics import Diagnostic, SourceLoc, error
+from builder.rules.diagnostics import Diagnostic, SourceLoc, report
 
 
 def position(mark: Any) -> tuple[int, int]:
@@ -29,7 +29,7 @@ def syntax_error(path: str, exc: YAMLError, text: str) -> Diagnostic:
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
     if _char_at(text, line, col) == "\t" or "\\t" in str(problem):
-        return error(
+        return report(
             "yaml-tab",
             "a tab character is used for indentation",
             SourceLoc(path, line, col),
@@ -42,12 +42,12 @@ def syntax_error(path: str, exc: YAMLError, text: str) -> Diagnostic:
     opened = _unbalanced_quote_line(text, line)
     if opened is not None and opened < line:
         hint = f"a quote opened on line {opened} is not closed before this point"
-        return error("yaml-syntax", message, SourceLoc(path, line, col), hint)
+        return report("yaml-syntax", message, SourceLoc(path, line, col), hint)
     lines = text.split("\n")
     colonless = _missing_colon(lines, line)
     if colonless is not None:
         number, indent, key, rest = colonless
-        return error(
+        return report(
             "yaml-missing-colon",
             f"`{key} {rest}` has no colon after the key `{key}`",
             SourceLoc(path, number, indent + len(key) + 1),
@@ -56,10 +56,10 @@ def syntax_error(path: str, exc: YAMLError, text: str) -> Diagnostic:
     if "expected key" in message or "expected '-' indicator" in message or "expected <block end>" in message:
         indent_hint = _indent_hint(lines, line)
         if indent_hint:
-            return error("yaml-indentation", f"this line's indentation does not match the lines above it ({message})",
+            return report("yaml-indentation", f"this line's indentation does not match the lines above it ({message})",
                          SourceLoc(path, line, col),
                          indent_hint)
-    return error("yaml-syntax", message, SourceLoc(path, line, col), hint)
+    return report("yaml-syntax", message, SourceLoc(path, line, col), hint)
 
 
 _COLONLESS = re.compile(r"^(\s*(?:-\s+)?)([a-z_]+)\s+([^:#\s][^:#]*?)\s*$")

@@ -146,7 +146,7 @@ def assert_same_figures(course: Course, report: Path, independent: dict[str, Any
         assert it.upper_lower == pytest.approx(want["ul"], abs=1e-12), it.item_id
         if it.partial is not None:
             assert it.partial == pytest.approx(want["partial"], abs=1e-12), it.item_id
-        for o in response_options(it):
+        for o in it.options:
             assert o.share == pytest.approx(want["shares"][o.key], abs=1e-12), (it.item_id, o.key)
             assert o.upper_share == pytest.approx(want["upper_shares"][o.key], abs=1e-12), (it.item_id, o.key)
         assert not it.changed

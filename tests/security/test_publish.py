@@ -18,7 +18,7 @@ import pytest
 from builder import formats
 from builder.build import pipeline, publish
 from builder.cli import main
-from builder.rules.diagnostics import SourceLoc, error
+from builder.rules.diagnostics import SourceLoc, report
 
 FAST = ["scorm12", "moodle_xml"]
 
@@ -51,7 +51,7 @@ def test_a_failing_set_build_never_touches_the_live_output(
     f.write_text(f.read_text().replace("title: Testing Basics", "title: Testing Advanced"))
 
     def failing(*args: object, **kwargs: object) -> list[object]:  # a job that reports an error, as a PDF can
-        return [error("pdf-render", "the renderer gave up", SourceLoc("sets/tst.yaml"))]
+        return [report("pdf-fetch-refused", "the renderer gave up", SourceLoc("sets/tst.yaml"))]
 
     monkeypatch.setattr(type(formats.get("moodle_xml")), "write", failing)
     result = _build(minimal, dist, FAST, set_codes=["TST"])

@@ -27,7 +27,7 @@ from builder.formats.moodle.resource import HANDBOOK, handbook_pdf
 from builder.formats.pdf.writer import Pdf
 from builder.render.context import WriteContext
 from builder.resolve.course import Course, CSet, Lesson, PortfolioTask
-from builder.rules.diagnostics import Diagnostic, warning
+from builder.rules.diagnostics import Diagnostic, report
 
 NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 LOMM = "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest"
@@ -176,7 +176,7 @@ def problems(course: Course) -> list[Diagnostic]:
     """What the cartridge cannot say as the curriculum does: an attempt limit CC's QTI profile has no value for.
     (Item types it has no question type for are asked another way: see qti.py.)"""
     return [
-        warning("cc-attempts", f"{s.code}: a Common Cartridge allows 1 to 5 attempts or unlimited; the cartridge's "
+        report("cc-attempts", f"{s.code}: a Common Cartridge allows 1 to 5 attempts or unlimited; the cartridge's "
                 f"assessment allows unlimited instead of {s.attempts}", course.loc(s.code),
                 "set attempts to 5 or fewer, or 0 for unlimited")
         for s in course.sets if s.attempts not in (0, *ATTEMPTS)

@@ -13,8 +13,8 @@ qtype_ordering::import_from_xml). What those reject, and what this writer does a
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import assert_never
 from html import escape
+from typing import assert_never
 
 from lxml import etree
 
@@ -33,7 +33,7 @@ from builder.resolve.items import (
     SingleChoiceItem,
     TrueFalseItem,
 )
-from builder.rules.diagnostics import Diagnostic, warning
+from builder.rules.diagnostics import Diagnostic, report
 
 # question_bank::fraction_options_full() as percentages with Moodle's 7 decimals of a fraction:
 # p/q for q <= 6, p/10, 1/q for q <= 10, 1/20 (and their negatives).
@@ -307,10 +307,10 @@ def problems(course: Course, s: CSet) -> list[Diagnostic]:
     for item in s.items:
         reason = unsupported(item)
         if reason:
-            out.append(warning("moodle-skipped", f"item {item.id} is left out of the Moodle bank: {reason}",
+            out.append(report("moodle-skipped", f"item {item.id} is left out of the Moodle bank: {reason}",
                                course.loc(item.id, s.code), "mark at most 10 choices correct"))
         elif isinstance(item, MatchingItem) and len(item.sources) < 3:
-            out.append(warning("moodle-matching", f"item {item.id} has {len(item.sources)} pairs; Moodle imports it "
+            out.append(report("moodle-matching", f"item {item.id} has {len(item.sources)} pairs; Moodle imports it "
                                "but its editor refuses to save a matching question with fewer than 3 answers",
                                course.loc(item.id, s.code), "add a third pair"))
     return out

@@ -15,7 +15,7 @@ from builder.formats.pdf.sandbox import Refused
 from builder.formats.pdf.writer import prepare, render
 from builder.render.context import WriteContext
 from builder.resolve.course import Course
-from builder.rules.diagnostics import Diagnostic, Severity, warning
+from builder.rules.diagnostics import Diagnostic, Severity, report
 
 RESOURCE_MODULE_VERSION = "2022112800"
 DISPLAY_AUTO = 0  # RESOURCELIB_DISPLAY_AUTO: the browser shows the PDF, or offers it for download
@@ -27,12 +27,12 @@ def handbook_pdf(course: Course, ctx: WriteContext, options: Options) -> tuple[b
     reports the reason itself at its source)."""
     prepared = prepare(course.outline(), None, ctx, options)
     if any(d.severity is Severity.ERROR for d in prepared.diagnostics):
-        return None, [warning("moodle-course-handbook", "the course backup holds no handbook: the PDF handbook "
+        return None, [report("moodle-course-handbook", "the course backup holds no handbook: the PDF handbook "
                               "has errors (see the pdf format's messages)", prepared.loc)]
     try:
         data, _ = render(prepared)
     except Refused as exc:
-        return None, [warning("moodle-course-handbook", f"the course backup holds no handbook: {exc.reason}",
+        return None, [report("moodle-course-handbook", f"the course backup holds no handbook: {exc.reason}",
                               prepared.loc)]
     return data, []
 

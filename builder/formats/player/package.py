@@ -30,7 +30,7 @@ from builder.resolve.items import (
     TrueFalseItem,
     response_options,
 )
-from builder.rules.diagnostics import Diagnostic, error
+from builder.rules.diagnostics import Diagnostic, report
 from builder.rules.limits import FILL_IN_MAX
 
 LAUNCH = "index.html"
@@ -200,14 +200,14 @@ def player_problems(course: Course, cset: CSet, reserved: tuple[str, ...] = ()) 
         if rel.casefold() in taken or rel.casefold().startswith(PLAYER_DIR + "/"):
             names = " or ".join(sorted({LAUNCH, *reserved}))
             hint = f"move it out of {PLAYER_DIR}/ and do not name it {names}"
-            diags.append(error("scorm-asset", f"asset {rel!r} would replace a file of the player",
+            diags.append(report("scorm-asset", f"asset {rel!r} would replace a file of the player",
                                course.loc(cset.code), hint))
     for ident in [o.id for o in cset.outcomes] + [it.id for it in cset.items]:
         if not _ID_SAFE.match(ident):
-            diags.append(error("scorm-id", f"{ident!r} is not a valid SCORM identifier", course.loc(ident, cset.code)))
+            diags.append(report("scorm-id", f"{ident!r} is not a valid SCORM identifier", course.loc(ident, cset.code)))
     for it in cset.items:
         for answer in it.answers if isinstance(it, FillInItem) else ():
             if len(answer) > FILL_IN_MAX:  # the answer box takes no more, so nobody could type it
-                diags.append(error("scorm-fill-in", f"{it.id}: an accepted answer is longer than {FILL_IN_MAX} "
+                diags.append(report("scorm-fill-in", f"{it.id}: an accepted answer is longer than {FILL_IN_MAX} "
                                    "characters", course.loc(it.id, cset.code), "shorten the answer"))
     return diags

@@ -17,7 +17,7 @@ from builder.formats.base import Format, Job, Options
 from builder.formats.player.package import LAUNCH, package_files, player_problems, suspend_bound
 from builder.render.context import WriteContext
 from builder.resolve.course import Course, CSet
-from builder.rules.diagnostics import Diagnostic, Severity, error
+from builder.rules.diagnostics import Diagnostic, Severity, report
 
 MANIFEST = "imsmanifest.xml"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -29,7 +29,7 @@ def scorm_problems(course: Course, cset: CSet, scorm: str) -> list[Diagnostic]:
     """What stops the set from becoming a SCORM `scorm` ("1.2" or "2004") package."""
     diags = player_problems(course, cset, reserved=(MANIFEST,))
     if scorm == "1.2" and suspend_bound(cset) > SUSPEND_MAX_12:
-        diags.append(error("scorm-suspend", f"{cset.code}: the saved progress may reach {suspend_bound(cset)} "
+        diags.append(report("scorm-suspend", f"{cset.code}: the saved progress may reach {suspend_bound(cset)} "
                            f"characters, more than SCORM 1.2 keeps ({SUSPEND_MAX_12})", course.loc(cset.code),
                            "split the set or use fewer long answers; SCORM 2004 allows 64000"))
     return diags
