@@ -11,7 +11,7 @@ from typing import Any
 from builder.analysis import responses as rs
 from builder.analysis import stats
 from builder.analysis.records import Export, Response
-from builder.resolve.course import Course, CSet
+from builder.resolve.course import Course, CourseSet
 from builder.resolve.items import Item, MatchingItem, MultipleChoiceItem, OrderingItem, SingleChoiceItem, TrueFalseItem
 from builder.rules.diagnostics import Diagnostic, SourceLoc, report
 
@@ -204,7 +204,7 @@ def _changed(item: Item, rows: list[Response], set_note: str) -> str:
     return ""
 
 
-def analyse_set(cset: CSet, course: Course, exports: list[Export], th: Thresholds,
+def analyse_set(cset: CourseSet, course: Course, exports: list[Export], th: Thresholds,
                 results_version: str | None) -> tuple[SetFigure, list[Diagnostic]]:
     items = {it.id: it for it in cset.items}
     pooled = {i for p in cset.pools for i in p.items}
@@ -268,7 +268,7 @@ def analyse_set(cset: CSet, course: Course, exports: list[Export], th: Threshold
     ), diags
 
 
-def _outcome(cset: CSet, outcome_id: str, statement: str,
+def _outcome(cset: CourseSet, outcome_id: str, statement: str,
              attempts: list[dict[str, tuple[Response, _Scored]]]) -> OutcomeFigure:
     ids = {it.id: it.points for it in cset.items if outcome_id in it.outcomes}
     mastered = n = 0
@@ -282,7 +282,7 @@ def _outcome(cset: CSet, outcome_id: str, statement: str,
     return OutcomeFigure(outcome_id, statement, n, mastered / n if n else None)
 
 
-def _item_figure(cset: CSet, course: Course, it: Item, rows: list[tuple[Response, _Scored]], totals: list[float],
+def _item_figure(cset: CourseSet, course: Course, it: Item, rows: list[tuple[Response, _Scored]], totals: list[float],
                  set_note: str, th: Thresholds, diags: list[Diagnostic]) -> ItemFigure:
     n = len(rows)
     credit = [s.credit for _, s in rows]

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import FrameType
 
 from builder.preview.pages import SCORM_AGAIN, SCORM_AGAIN_FIX, find_scorm_again
-from builder.preview.site import Outcome, PdfGuides, build_site
+from builder.preview.site import PdfGuides, SiteBuild, build_site
 from builder.preview.state import LiveState, Status
 from builder.rules.diagnostics import Diagnostic, Severity
 
@@ -63,7 +63,7 @@ class App:
             self._report(status, outcome, time.perf_counter() - started)
             return status
 
-    def _report(self, status: Status, outcome: Outcome, seconds: float) -> None:
+    def _report(self, status: Status, outcome: SiteBuild, seconds: float) -> None:
         if outcome.site is None:
             errors = [d for d in outcome.diagnostics if d.severity is Severity.ERROR]
             for d in sorted(dict.fromkeys(errors), key=Diagnostic.sort_key):

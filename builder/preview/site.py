@@ -55,7 +55,7 @@ class Site:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class SiteBuild:
     site: Site | None  # None: the build failed
     diagnostics: tuple[Diagnostic, ...]
 
@@ -64,7 +64,7 @@ def _failed(diags: list[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in diags)
 
 
-def build_site(root: Path, theme_name: str | None, folder: Path) -> Outcome:
+def build_site(root: Path, theme_name: str | None, folder: Path) -> SiteBuild:
     """Check, resolve and write each set's player under `folder/p/<CODE>/`."""
     try:
         return _build(root, theme_name, folder)
@@ -73,7 +73,7 @@ def build_site(root: Path, theme_name: str | None, folder: Path) -> Outcome:
 
         theme_fault = template_failure(exc, SourceLoc(str(root / "program.yaml")))
         if theme_fault is not None:  # a theme template the sandbox refused: the theme's author fixes it
-            return Outcome(None, (theme_fault,))
+            return SiteBuild(None, (theme_fault,))
         last = traceback.extract_tb(exc.__traceback__)[-1]
         diag = report(
             "internal",
@@ -81,10 +81,10 @@ def build_site(root: Path, theme_name: str | None, folder: Path) -> Outcome:
             SourceLoc(last.filename, last.lineno or 1, 1),
             "this is a bug in coursepack; please report it",
         )
-        return Outcome(None, (diag,))
+        return SiteBuild(None, (diag,))
 
 
-def _build(root: Path, theme_name: str | None, folder: Path) -> Outcome:
+def _build(root: Path, theme_name: str | None, folder: Path) -> SiteBuild:
     from builder.build.output import OutDir
     from builder.build.preflight import preflight
     from builder.formats.player.package import package_files
@@ -92,12 +92,12 @@ def _build(root: Path, theme_name: str | None, folder: Path) -> Outcome:
 
     sources, diags = check_curriculum(root)
     if sources is None or _failed(diags):
-        return Outcome(None, tuple(diags))
+        return SiteBuild(None, tuple(diags))
     # the same preflight as a build of the web export: the preview shows what that build would refuse
     ready, found = preflight(sources, ["web"], theme_name)
     diags += found
     if ready is None or _failed(diags):
-        return Outcome(None, tuple(diags))
+        return SiteBuild(None, tuple(diags))
     course, ctx = ready.course, ready.ctx
     files: dict[str, Path] = {}
     entries = []
@@ -112,9 +112,9 @@ def _build(root: Path, theme_name: str | None, folder: Path) -> Outcome:
             )
         )
     if _failed(diags):
-        return Outcome(None, tuple(diags))
+        return SiteBuild(None, tuple(diags))
     site = Site(folder, files, course.program.title, tuple(entries), tuple(diags), course, ctx)
-    return Outcome(site, tuple(diags))
+    return SiteBuild(site, tuple(diags))
 
 
 class PdfGuides:

@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from builder.preview.site import Outcome, Site
+from builder.preview.site import Site, SiteBuild
 from builder.rules.diagnostics import Diagnostic, Severity
 
 
@@ -49,7 +49,7 @@ class LiveState:
         self._site: Site | None = None
         self._closed = False
 
-    def publish(self, outcome: Outcome) -> Status:
+    def publish(self, outcome: SiteBuild) -> Status:
         with self._cond:
             self._count += 1
             self._status = Status(f"{self._boot}-{self._count}", outcome.site is not None, outcome.diagnostics)

@@ -105,7 +105,7 @@ class Asset:
 
 
 @dataclass(frozen=True)
-class CSet:
+class CourseSet:
     code: str
     title: str
     version: str
@@ -192,13 +192,13 @@ class Program:
 @dataclass(frozen=True)
 class Course:
     program: Program
-    sets: tuple[CSet, ...]
+    sets: tuple[CourseSet, ...]
     # Source positions by key ("program", "program.description", a set code, "<CODE>.summary", a lesson,
     # item or task id), so writers can report output-specific problems at file:line:col. Kept out of
     # every digest: moving a line is not a content change.
     locs: tuple[tuple[str, SourceLoc], ...] = ()
 
-    def set(self, code: str) -> CSet:
+    def set(self, code: str) -> CourseSet:
         return next(s for s in self.sets if s.code == code)
 
     def loc(self, key: str, fallback: str = "program") -> SourceLoc:
@@ -300,8 +300,8 @@ def _set(
     root: Path,
     scale: tuple[ScaleLevel, ...] = (),
     rule_html: str = "",
-) -> CSet:
-    return CSet(
+) -> CourseSet:
+    return CourseSet(
         code=m.code,
         title=m.title,
         version=m.version,

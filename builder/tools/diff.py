@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from builder.render.text import plain
-from builder.resolve.course import Course, CSet
+from builder.resolve.course import Course, CourseSet
 
 MAX_CELL = 300  # characters of a value shown in a table cell; longer texts are cut with an ellipsis
 
@@ -152,7 +152,7 @@ def _field_changes(what: str, old: Any, new: Any) -> list[Change]:
     return changes
 
 
-def _parts(s: CSet) -> dict[str, tuple[str, Any]]:
+def _parts(s: CourseSet) -> dict[str, tuple[str, Any]]:
     """id → (label, part) for every part a change log names."""
     out: dict[str, tuple[str, Any]] = {}
     for o in s.outcomes:
@@ -174,7 +174,7 @@ _SET_FIELDS = ("title", "summary_html", "keywords", "mastery_score", "shuffle", 
 _PROGRAM_SKIP = {"requirements", "routes"}
 
 
-def _set_changes(a: CSet, b: CSet) -> SetChanges:
+def _set_changes(a: CourseSet, b: CourseSet) -> SetChanges:
     changes = SetChanges(b.code, b.title, a.version, b.version)
     for name in _SET_FIELDS:
         old, new = getattr(a, name, None), getattr(b, name, None)

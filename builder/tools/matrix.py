@@ -19,7 +19,7 @@ import shutil
 from dataclasses import dataclass
 
 from builder.render.text import plain
-from builder.resolve.course import Course, CSet, PortfolioTask
+from builder.resolve.course import Course, CourseSet, PortfolioTask
 from builder.source.model import Bloom
 
 MIN_ITEMS = 2
@@ -79,7 +79,7 @@ def _evidenced(task: PortfolioTask, outcome: str) -> bool:
     return not named or outcome in named
 
 
-def rows_for(s: CSet) -> list[Row]:
+def rows_for(s: CourseSet) -> list[Row]:
     rows = []
     for o in s.outcomes:
         lessons = tuple(x.id for x in s.lessons if o.id in x.outcomes)

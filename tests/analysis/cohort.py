@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from builder.resolve.course import CSet
+from builder.resolve.course import CourseSet
 from builder.resolve.items import Item, response_options
 
 N_LEARNERS = 36
@@ -49,7 +49,7 @@ class Learner:
         return sum(a.item.points for a in self.answers)
 
 
-def plan_for(cset: CSet) -> Plan:
+def plan_for(cset: CourseSet) -> Plan:
     singles = [it.id for it in cset.items if it.type == "single_choice" and len(response_options(it)) >= 4]
     return Plan(hard=singles[0], reversed=singles[1], dead=singles[2])
 
@@ -83,7 +83,7 @@ def _responses(it: Item, correct: bool, n: int) -> tuple[tuple[str, ...], str, s
     return (), ",".join(targets), "[,]".join(targets), share  # ordering
 
 
-def cohort(cset: CSet, prefix: str, plan: Plan, n: int = N_LEARNERS) -> list[Learner]:
+def cohort(cset: CourseSet, prefix: str, plan: Plan, n: int = N_LEARNERS) -> list[Learner]:
     rng = random.Random(SEED)
     normal = [it for it in cset.items if it.id not in (plan.hard, plan.reversed, plan.dead)]
     difficulty = {it.id: 0.3 + 0.4 * k / max(1, len(normal) - 1) for k, it in enumerate(normal)}
@@ -159,7 +159,7 @@ def pearson(xs: list[float], ys: list[float]) -> float | None:
     return None if sxx == 0 or syy == 0 else sxy / math.sqrt(sxx * syy)
 
 
-def figures(cset: CSet, learners: list[Learner], only: set[str] | None = None) -> dict[str, Any]:
+def figures(cset: CourseSet, learners: list[Learner], only: set[str] | None = None) -> dict[str, Any]:
     """Per item: n, facility, partial, rpb, upper-lower, option shares; per set: KR-20, alpha; per outcome: mastery.
     `only`: the items a quiz held (the others were never answered)."""
     if only is not None:
@@ -203,7 +203,7 @@ def figures(cset: CSet, learners: list[Learner], only: set[str] | None = None) -
     return {"items": items, "kr20": kr20, "alpha": alpha, "mastery": mastery}
 
 
-def expected_flags(cset: CSet, fig: dict[str, Any]) -> set[tuple[str, str]]:
+def expected_flags(cset: CourseSet, fig: dict[str, Any]) -> set[tuple[str, str]]:
     """The documented default thresholds applied to the independent figures."""
     out = set()
     for it in (it for it in cset.items if it.id in fig["items"]):

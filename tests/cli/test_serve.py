@@ -25,7 +25,7 @@ from playwright.sync_api import Browser, Page
 
 from builder.preview.pages import Pages
 from builder.preview.server import LiveState, Status
-from builder.preview.site import Outcome, SetEntry
+from builder.preview.site import SetEntry, SiteBuild
 
 REPO = Path(__file__).resolve().parents[2]
 MINIMAL = REPO / "tests" / "projects" / "minimal"
@@ -243,7 +243,7 @@ def test_without_scorm_again_the_simulator_says_how_to_fix_it() -> None:
 
 def test_a_waiting_event_stream_wakes_on_a_new_status_and_on_close() -> None:
     state = LiveState("t")
-    first = state.publish(Outcome(None, ()))
+    first = state.publish(SiteBuild(None, ()))
     assert state.wait(None, 0.01) == first  # a new stream gets the current status at once
     assert state.wait(first.version, 0.01) == first  # nothing new: the heartbeat's timeout
     threading.Timer(0.05, state.close).start()

@@ -9,7 +9,7 @@ import io
 import pytest
 
 from builder.cli import main
-from builder.resolve.course import Course, CSet
+from builder.resolve.course import Course, CourseSet
 from builder.rules.check import Sources
 from builder.source.model import Bloom
 from builder.tools import matrix
@@ -17,7 +17,7 @@ from builder.tools import matrix
 from .conftest import CURRICULUM
 
 
-def _fnd(checked: tuple[Sources, Course]) -> CSet:
+def _fnd(checked: tuple[Sources, Course]) -> CourseSet:
     return next(s for s in checked[1].sets if s.code == "FND")
 
 

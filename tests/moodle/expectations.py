@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from builder.resolve.course import CSet
+from builder.resolve.course import CourseSet
 
 
 def percent(got: int, total: int) -> float:
@@ -31,7 +31,7 @@ def _subsets(points: dict[str, int]) -> dict[int, frozenset[str]]:
     return found
 
 
-def edges(cset: CSet) -> tuple[Script, Script]:
+def edges(cset: CourseSet) -> tuple[Script, Script]:
     """The lowest passing score and the highest failing score this set's items can give."""
     points = {it.id: it.points for it in cset.items}
     total, mastery = sum(points.values()), round(cset.mastery_score * 100, 2)
@@ -42,7 +42,7 @@ def edges(cset: CSet) -> tuple[Script, Script]:
     return passing, failing
 
 
-def outcome_results(cset: CSet, wrong: frozenset[str]) -> dict[str, tuple[float, bool]]:
+def outcome_results(cset: CourseSet, wrong: frozenset[str]) -> dict[str, tuple[float, bool]]:
     """Per outcome: (score %, met) after answering every item, `wrong` ones wrong."""
     mastery = round(cset.mastery_score * 100, 2)
     results = {}

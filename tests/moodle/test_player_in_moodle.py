@@ -18,7 +18,7 @@ from browser.projects import course_of
 from browser.test_scorm_runtime import TYPES, expected, matches
 from playwright.sync_api import Browser
 
-from builder.resolve.course import CSet
+from builder.resolve.course import CourseSet
 
 from .conftest import Built
 from .expectations import Script, edges, outcome_results
@@ -47,7 +47,7 @@ DOCS: dict[str, Any] = {
 COMPLETION_INCOMPLETE, COMPLETION_COMPLETE, COMPLETION_PASS, COMPLETION_FAIL = 0, 1, 2, 3
 
 @pytest.fixture(scope="module")
-def cset() -> CSet:
+def cset() -> CourseSet:
     return course_of(REPO / "curriculum").set(CODE)
 
 
@@ -124,7 +124,7 @@ def unchanged_by_review(before: dict[str, Any], after: dict[str, Any]) -> None:
     assert after["grade"] == before["grade"] and after["completion"] == before["completion"]
 
 
-def check_tracks(version: str, tracks: dict[str, str], cset: CSet, script: Script, plays: list[tuple[str, bool]],
+def check_tracks(version: str, tracks: dict[str, str], cset: CourseSet, script: Script, plays: list[tuple[str, bool]],
                  player: Player) -> None:
     """Status, score, every interaction and every outcome's objective, against the YAML's expectations
     (response patterns in the player's option keys, which the builder assigns)."""
@@ -204,7 +204,7 @@ def verdict(player: Player, script: Script, mastery: str) -> None:
 
 @pytest.mark.parametrize("edge", ["pass", "fail"])
 def test_docs_settings_grade_both_edges_of_the_pass_mark(
-    course: Course, learner: Learner, moodle: Moodle, cset: CSet, edge: str
+    course: Course, learner: Learner, moodle: Moodle, cset: CourseSet, edge: str
 ) -> None:
     passing, failing = edges(cset)
     script = passing if edge == "pass" else failing
@@ -239,7 +239,7 @@ def test_docs_settings_grade_both_edges_of_the_pass_mark(
 
 
 def test_form_defaults_pass_then_review_writes_nothing_then_a_new_attempt(
-    course: Course, learner: Learner, cset: CSet
+    course: Course, learner: Learner, cset: CourseSet
 ) -> None:
     passing, _ = edges(cset)
     cmid = course.cmid["defaults"]
@@ -283,7 +283,9 @@ def test_form_defaults_pass_then_review_writes_nothing_then_a_new_attempt(
     assert [row["id"] for row in indexed(later["tracks"]["2"], "cmi.interactions")] == [first]
 
 
-def test_form_defaults_fail_then_review_says_how_to_try_again(course: Course, learner: Learner, cset: CSet) -> None:
+def test_form_defaults_fail_then_review_says_how_to_try_again(
+    course: Course, learner: Learner, cset: CourseSet
+) -> None:
     _, failing = edges(cset)
     cmid = course.cmid["defaults"]
     player = learner.enter(cmid)
@@ -303,7 +305,7 @@ def test_form_defaults_fail_then_review_says_how_to_try_again(course: Course, le
 
 
 def test_leaving_midway_resumes_on_the_same_screen_with_the_answers(
-    course: Course, learner: Learner, cset: CSet
+    course: Course, learner: Learner, cset: CourseSet
 ) -> None:
     cmid = course.cmid["defaults"]
     player = learner.enter(cmid)

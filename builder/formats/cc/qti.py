@@ -24,7 +24,7 @@ from typing import Any, assert_never
 from lxml import etree
 
 from builder.render.i18n import Catalogue
-from builder.resolve.course import CSet
+from builder.resolve.course import CourseSet
 from builder.resolve.items import (
     KEYS,
     FillInItem,
@@ -214,7 +214,7 @@ def _item(section: etree._Element, item: Item, catalogue: Catalogue) -> None:
         _feedback(el, ident, html)
 
 
-def assessment(cset: CSet, catalogue: Catalogue, attempts: int) -> bytes:
+def assessment(cset: CourseSet, catalogue: Catalogue, attempts: int) -> bytes:
     root = etree.Element(f"{{{NS}}}questestinterop", nsmap=NSMAP)
     root.set(f"{{{XSI}}}schemaLocation", f"{NS} {SCHEMA}")
     test = _el(root, "assessment", ident=f"{cset.code}-ASSESSMENT", title=f"{cset.code} {cset.title}: assessment")

@@ -26,7 +26,7 @@ from builder.formats.moodle.course_backup import ordered_sets
 from builder.formats.moodle.resource import HANDBOOK, handbook_pdf
 from builder.formats.pdf.writer import Pdf
 from builder.render.context import WriteContext
-from builder.resolve.course import Course, CSet, Lesson, PortfolioTask
+from builder.resolve.course import Course, CourseSet, Lesson, PortfolioTask
 from builder.rules.diagnostics import Diagnostic, report
 
 NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
@@ -45,7 +45,7 @@ def _page(title: str, body: str, language: str) -> bytes:
             f"<title>{escape(title)}</title></head><body><h1>{escape(title)}</h1>{body}</body></html>\n").encode()
 
 
-def _lesson_html(cset: CSet, lesson: Lesson) -> str:
+def _lesson_html(cset: CourseSet, lesson: Lesson) -> str:
     outcomes = ", ".join(lesson.outcomes)
     parts = [f"<p>{lesson.minutes} min · {escape(outcomes)}</p>", lesson.body_html]
     if lesson.activities_html:

@@ -23,7 +23,7 @@ from builder.formats.player.package import LAUNCH, package_files, player_problem
 from builder.formats.scorm.common import serialize, sub
 from builder.render.context import WriteContext
 from builder.render.text import number, plain
-from builder.resolve.course import Course, CSet
+from builder.resolve.course import Course, CourseSet
 from builder.rules.diagnostics import Diagnostic, Severity
 
 NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
@@ -41,15 +41,15 @@ CONNECT = "connect-src http: https:"
 _CSP_META = re.compile(r'(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")', re.I)
 
 
-def course_iri(course: Course, cset: CSet) -> str:
+def course_iri(course: Course, cset: CourseSet) -> str:
     return f"urn:coursepack:{course.program.id}:{cset.code}"
 
 
-def au_iri(course: Course, cset: CSet) -> str:
+def au_iri(course: Course, cset: CourseSet) -> str:
     return f"{course_iri(course, cset)}:au"
 
 
-def objective_iri(course: Course, cset: CSet, outcome_id: str) -> str:
+def objective_iri(course: Course, cset: CourseSet, outcome_id: str) -> str:
     return f"{course_iri(course, cset)}:outcome:{outcome_id}"
 
 
@@ -69,7 +69,7 @@ def _text(parent: etree._Element, tag: str, text: str, lang: str) -> None:
     sub(sub(parent, f"{{{NS}}}{tag}"), f"{{{NS}}}langstring", text, lang=lang)
 
 
-def structure(course: Course, cset: CSet) -> bytes:
+def structure(course: Course, cset: CourseSet) -> bytes:
     """cmi5.xml: the course, one objective per outcome, one AU that launches the player."""
     lang = course.program.language
     description = plain(cset.summary_html) or cset.title
@@ -99,7 +99,7 @@ def structure(course: Course, cset: CSet) -> bytes:
     return serialize(root)
 
 
-def au_files(course: Course, cset: CSet, ctx: WriteContext) -> tuple[dict[str, bytes], list[Diagnostic]]:
+def au_files(course: Course, cset: CourseSet, ctx: WriteContext) -> tuple[dict[str, bytes], list[Diagnostic]]:
     """The player folder with the cmi5 adapter, by zip path."""
     files, diags = package_files(course, cset, ctx, RUNTIME, adapter=ADAPTER, reserved=(STRUCTURE,))
     if LAUNCH in files:

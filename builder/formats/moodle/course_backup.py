@@ -57,7 +57,7 @@ from builder.formats.scorm import scorm12
 from builder.formats.scorm.common import MANIFEST, scorm_files, scorm_problems
 from builder.render.context import WriteContext
 from builder.render.text import number
-from builder.resolve.course import Course, CSet
+from builder.resolve.course import Course, CourseSet
 from builder.rules.diagnostics import Diagnostic, Severity
 
 # The oldest Moodle the backup is meant for (4.1 LTS, release 2022112800): newer sites restore an older
@@ -95,7 +95,7 @@ _MIME = {
     "zip": "application/zip",
 }
 
-def _rule_html(course: Course, cset: CSet) -> str:
+def _rule_html(course: Course, cset: CourseSet) -> str:
     for req in course.program.requirements:
         if cset.code in req.codes:
             codes = ", ".join(req.codes)
@@ -121,7 +121,7 @@ def _course_summary(course: Course) -> str:
     return f"{p.description_html}<h3>Programme rules</h3><ul>{rules}</ul>{routes}"
 
 
-def ordered_sets(course: Course) -> list[CSet]:
+def ordered_sets(course: Course) -> list[CourseSet]:
     """Sets in the order of the programme's requirements: the required ones first, then the electives."""
     codes: list[str] = []
     for req in sorted(course.program.requirements, key=lambda r: r.choose is not None):
@@ -154,7 +154,7 @@ class _Files:
         return fid
 
 
-def _scorm_activity(course: Course, cset: CSet, n: int, cmid: int, section: int, package: dict[str, bytes],
+def _scorm_activity(course: Course, cset: CourseSet, n: int, cmid: int, section: int, package: dict[str, bytes],
                     files: _Files, time: int, competencies: Tree) -> tuple[dict[str, bytes], str]:
     """activities/scorm_<cmid>/: scorm instance n, context 100 + cmid, grade item 1 + cmid, scoes 2n-1, 2n."""
     contextid, gradeitem = 100 + cmid, 1 + cmid
@@ -215,7 +215,7 @@ def _scorm_activity(course: Course, cset: CSet, n: int, cmid: int, section: int,
     return out, name
 
 
-def _readings_html(cset: CSet) -> str:
+def _readings_html(cset: CourseSet) -> str:
     """The set's further reading, each source once, in lesson order (empty when no lesson cites any)."""
     first: dict[tuple[str | None, str], str] = {}
     for r in (r for lesson in cset.lessons for r in lesson.readings):

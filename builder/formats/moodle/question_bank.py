@@ -23,7 +23,7 @@ from builder.formats.base import Format, Job, Options
 from builder.render.context import WriteContext
 from builder.render.i18n import Catalogue
 from builder.render.text import plain
-from builder.resolve.course import Course, CSet, PortfolioTask
+from builder.resolve.course import Course, CourseSet, PortfolioTask
 from builder.resolve.items import (
     FillInItem,
     Item,
@@ -270,7 +270,7 @@ def _rubric(task: PortfolioTask, cat: Catalogue) -> str:
     return f"<table><thead><tr><th>{criterion}</th>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
-def question_bank(course: Course, s: CSet, catalogue: Catalogue | None = None) -> bytes:
+def question_bank(course: Course, s: CourseSet, catalogue: Catalogue | None = None) -> bytes:
     cat = _catalogue(course, catalogue)
     quiz = etree.Element("quiz")
     program = course.program.short_title
@@ -302,7 +302,7 @@ def question_bank(course: Course, s: CSet, catalogue: Catalogue | None = None) -
     return data
 
 
-def problems(course: Course, s: CSet) -> list[Diagnostic]:
+def problems(course: Course, s: CourseSet) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for item in s.items:
         reason = unsupported(item)

@@ -23,7 +23,7 @@ from lxml import etree
 
 from builder.formats.moodle.mbz import GRADE_TYPE_NONE, Tree, doc, empty_activity_files, grade_item, module_xml
 from builder.formats.moodle.question_bank import question_bank
-from builder.resolve.course import Course, CSet
+from builder.resolve.course import Course, CourseSet
 
 QUIZ_MODULE_VERSION = "2022112800"
 CONTEXT_COURSE = 50
@@ -181,7 +181,7 @@ def _split(path: str) -> tuple[str, ...]:
     return ("top", *parts[2:])
 
 
-def add_set(bank: Bank, course: Course, cset: CSet) -> None:
+def add_set(bank: Bank, course: Course, cset: CourseSet) -> None:
     """The set's Moodle XML bank, question by question, into `bank`."""
     # our own XML, parsed like any other: no entities, no network
     root = etree.fromstring(question_bank(course, cset), etree.XMLParser(resolve_entities=False, no_network=True))
@@ -229,7 +229,7 @@ def add_set(bank: Bank, course: Course, cset: CSet) -> None:
         bank.outcome_categories[outcome] = (category, count)
 
 
-def draws(bank: Bank, cset: CSet) -> list[tuple[str, int, int]]:
+def draws(bank: Bank, cset: CourseSet) -> list[tuple[str, int, int]]:
     """(outcome id, category id, questions drawn) for each outcome with questions in the bank."""
     out = []
     for o in cset.outcomes:
@@ -240,7 +240,7 @@ def draws(bank: Bank, cset: CSet) -> list[tuple[str, int, int]]:
     return out
 
 
-def quiz_activity(bank: Bank, cset: CSet, cmid: int, section: int, time: int,
+def quiz_activity(bank: Bank, cset: CourseSet, cmid: int, section: int, time: int,
                   competencies: Tree) -> tuple[dict[str, bytes], str]:
     """activities/quiz_<cmid>/: quiz instance cmid, context 100 + cmid, grade item 1 + cmid."""
     contextid, gradeitem = 100 + cmid, 1 + cmid

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import assert_never
 
-from builder.resolve.course import Course, CSet, Lesson, Term
+from builder.resolve.course import Course, CourseSet, Lesson, Term
 from builder.resolve.items import (
     FillInItem,
     Item,
@@ -77,7 +77,7 @@ class Chapter:
 
 @dataclass(frozen=True)
 class Guide:
-    cset: CSet
+    cset: CourseSet
     chapters: tuple[Chapter, ...]
     review: SelfCheck | None
     questions: tuple[Question, ...]  # every item, set order
@@ -133,7 +133,7 @@ def question(item: Item, first_anchor: str) -> Question:
     return Question(item, first_anchor, shown, (), tuple(x for x in shown if x.option.correct))
 
 
-def guide(cset: CSet) -> Guide:
+def guide(cset: CourseSet) -> Guide:
     placed: dict[str, str] = {}  # item id → anchor of its first occurrence
     plan: list[tuple[int, Lesson | None, str, tuple[Item, ...]]] = []
     for n, x in enumerate(cset.lessons, start=1):
@@ -187,7 +187,7 @@ def sorted_terms(terms: tuple[Term, ...]) -> tuple[Term, ...]:
 class Rule:
     title: str
     choose: int | None
-    sets: tuple[CSet, ...]
+    sets: tuple[CourseSet, ...]
 
 
 def rules(course: Course) -> tuple[Rule, ...]:

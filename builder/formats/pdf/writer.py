@@ -26,7 +26,7 @@ from builder.formats.pdf import parts, view
 from builder.formats.pdf.sandbox import VIRTUAL_ROOT, GuardedFetcher, Policy, Refused, fill_alts, images
 from builder.render.context import WriteContext
 from builder.render.i18n import Catalogue
-from builder.resolve.course import Course, CSet
+from builder.resolve.course import Course, CourseSet
 from builder.rules.diagnostics import Diagnostic, SourceLoc, error, report, warning
 from builder.source.model import Bloom
 
@@ -162,7 +162,7 @@ def _html_parts(value: Any) -> Iterator[str]:
             yield from _html_parts(inner)
 
 
-def _fragments(course: Course, cset: CSet | None) -> Iterator[tuple[str, str]]:
+def _fragments(course: Course, cset: CourseSet | None) -> Iterator[tuple[str, str]]:
     """(location key, HTML) for every piece of content the document prints."""
     p = course.program
     yield "program.description", p.description_html
@@ -181,7 +181,9 @@ def _fragments(course: Course, cset: CSet | None) -> Iterator[tuple[str, str]]:
                     yield item.id, part
 
 
-def _check_images(course: Course, cset: CSet | None, policy: Policy) -> tuple[list[Diagnostic], dict[str, SourceLoc]]:
+def _check_images(
+    course: Course, cset: CourseSet | None, policy: Policy
+) -> tuple[list[Diagnostic], dict[str, SourceLoc]]:
     diags: list[Diagnostic] = []
     where: dict[str, SourceLoc] = {}
     fallback = cset.code if cset else "program"
@@ -284,7 +286,7 @@ class Meta:
     running: str  # running head on every page after the title pages
 
 
-def _guide_meta(course: Course, cset: CSet, catalogue: Catalogue) -> Meta:
+def _guide_meta(course: Course, cset: CourseSet, catalogue: Catalogue) -> Meta:
     p = course.program
     return Meta(
         title=catalogue.get("pdf.guide.doc_title", code=cset.code, title=cset.title),

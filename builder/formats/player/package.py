@@ -18,7 +18,7 @@ from markupsafe import Markup
 from builder.render.context import WriteContext
 from builder.render.i18n import Catalogue
 from builder.render.text import plain
-from builder.resolve.course import Course, CSet, Lesson
+from builder.resolve.course import Course, CourseSet, Lesson
 from builder.resolve.items import (
     FillInItem,
     Item,
@@ -80,7 +80,7 @@ def _item(item: Item, cat: Catalogue) -> dict[str, Any]:
     return data
 
 
-def content(course: Course, cset: CSet, cat: Catalogue, scorm: str) -> dict[str, Any]:
+def content(course: Course, cset: CourseSet, cat: Catalogue, scorm: str) -> dict[str, Any]:
     """Everything the player shows or scores, as plain JSON data."""
     index = {it.id: i for i, it in enumerate(cset.items)}
     return {
@@ -139,7 +139,7 @@ def _longest_answer(item: Item) -> int:
             assert_never(item)
 
 
-def suspend_bound(cset: CSet) -> int:
+def suspend_bound(cset: CourseSet) -> int:
     """The longest suspend_data player.js can write for this set: "c1|seed|attempt|finished|a,b,…".
 
     The browser test measures the real thing for the largest bundled set against this bound."""
@@ -160,7 +160,7 @@ def _is_script(name: str) -> bool:
     return name.casefold().endswith((".js", ".mjs"))
 
 
-def launch_page(course: Course, cset: CSet, ctx: WriteContext, runtime: str, player: list[str]) -> str:
+def launch_page(course: Course, cset: CourseSet, ctx: WriteContext, runtime: str, player: list[str]) -> str:
     template = ctx.environment("player").get_template("index.html")
     return template.render(
         lang=course.program.language,
@@ -174,7 +174,7 @@ def launch_page(course: Course, cset: CSet, ctx: WriteContext, runtime: str, pla
 
 
 def package_files(
-    course: Course, cset: CSet, ctx: WriteContext, runtime: str, adapter: Path = SCORM_ADAPTER,
+    course: Course, cset: CourseSet, ctx: WriteContext, runtime: str, adapter: Path = SCORM_ADAPTER,
     reserved: tuple[str, ...] = (),
 ) -> tuple[dict[str, bytes], list[Diagnostic]]:
     """Every file of the player folder by path: the launch page, the runtime `adapter` (which must
@@ -191,7 +191,7 @@ def package_files(
     return dict(sorted(files.items())), diags
 
 
-def player_problems(course: Course, cset: CSet, reserved: tuple[str, ...] = ()) -> list[Diagnostic]:
+def player_problems(course: Course, cset: CourseSet, reserved: tuple[str, ...] = ()) -> list[Diagnostic]:
     """What stops a set from becoming a player folder, found without writing it (`check` asks too)."""
     diags: list[Diagnostic] = []
     taken = {name.casefold() for name in (LAUNCH, *reserved)}

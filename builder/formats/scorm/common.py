@@ -16,7 +16,7 @@ from builder.build.output import OutDir
 from builder.formats.base import Format, Job, Options
 from builder.formats.player.package import LAUNCH, package_files, player_problems, suspend_bound
 from builder.render.context import WriteContext
-from builder.resolve.course import Course, CSet
+from builder.resolve.course import Course, CourseSet
 from builder.rules.diagnostics import Diagnostic, Severity, report
 
 MANIFEST = "imsmanifest.xml"
@@ -25,7 +25,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SUSPEND_MAX_12 = 4096  # cmi.suspend_data is a CMIString4096 in SCORM 1.2 (64000 characters in 2004)
 
 
-def scorm_problems(course: Course, cset: CSet, scorm: str) -> list[Diagnostic]:
+def scorm_problems(course: Course, cset: CourseSet, scorm: str) -> list[Diagnostic]:
     """What stops the set from becoming a SCORM `scorm` ("1.2" or "2004") package."""
     diags = player_problems(course, cset, reserved=(MANIFEST,))
     if scorm == "1.2" and suspend_bound(cset) > SUSPEND_MAX_12:
@@ -35,13 +35,15 @@ def scorm_problems(course: Course, cset: CSet, scorm: str) -> list[Diagnostic]:
     return diags
 
 
-def scorm_files(course: Course, cset: CSet, ctx: WriteContext, scorm: str) -> tuple[dict[str, bytes], list[Diagnostic]]:
+def scorm_files(
+    course: Course, cset: CourseSet, ctx: WriteContext, scorm: str
+) -> tuple[dict[str, bytes], list[Diagnostic]]:
     """The package's files but the manifest, and what stops the set from becoming one."""
     files, _ = package_files(course, cset, ctx, scorm, reserved=(MANIFEST,))
     return files, scorm_problems(course, cset, scorm)
 
 
-def manifest_id(course: Course, cset: CSet) -> str:
+def manifest_id(course: Course, cset: CourseSet) -> str:
     # xs:ID: an NCName; program ids are lowercase with dashes and set codes are capitals
     return f"{course.program.id}.{cset.code}"
 
@@ -86,5 +88,5 @@ class ScormFormat(Format):
         return diags
 
     @abstractmethod
-    def manifest(self, course: Course, cset: CSet, files: list[str]) -> bytes:
+    def manifest(self, course: Course, cset: CourseSet, files: list[str]) -> bytes:
         """imsmanifest.xml listing `files` (every file but the manifest) in the SCO's resource."""

@@ -11,7 +11,7 @@ from lxml import etree
 
 from builder.formats.scorm.common import XML_LANG, XSI, ScormFormat, manifest_id, sco_resource, serialize, sub
 from builder.render.text import number, plain
-from builder.resolve.course import Course, CSet
+from builder.resolve.course import Course, CourseSet
 
 CP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
@@ -37,7 +37,7 @@ def _langstring(parent: etree._Element, tag: str, text: str, lang: str | None) -
         ls.set(XML_LANG, lang)
 
 
-def _metadata(manifest: etree._Element, course: Course, cset: CSet) -> None:
+def _metadata(manifest: etree._Element, course: Course, cset: CourseSet) -> None:
     lang = course.program.language
     meta = sub(manifest, _cp("metadata"))
     sub(meta, _cp("schema"), "ADL SCORM")
@@ -55,7 +55,7 @@ def _metadata(manifest: etree._Element, course: Course, cset: CSet) -> None:
     sub(technical, _md("format"), "text/html")
 
 
-def manifest(course: Course, cset: CSet, files: list[str]) -> bytes:
+def manifest(course: Course, cset: CourseSet, files: list[str]) -> bytes:
     root = etree.Element(
         _cp("manifest"),
         {"identifier": manifest_id(course, cset), "version": cset.version, f"{{{XSI}}}schemaLocation": SCHEMA_LOCATION},
@@ -78,5 +78,5 @@ class Scorm12(ScormFormat):
     folder = "scorm12"
     scorm = "1.2"
 
-    def manifest(self, course: Course, cset: CSet, files: list[str]) -> bytes:
+    def manifest(self, course: Course, cset: CourseSet, files: list[str]) -> bytes:
         return manifest(course, cset, files)

@@ -12,7 +12,7 @@ from lxml import etree
 
 from builder.formats.scorm.common import XSI, ScormFormat, manifest_id, sco_resource, serialize, sub
 from builder.render.text import number, plain
-from builder.resolve.course import Course, CSet
+from builder.resolve.course import Course, CourseSet
 
 CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_v1p3"
@@ -59,7 +59,7 @@ def _string(parent: etree._Element, tag: str, text: str, lang: str) -> None:
     sub(sub(parent, _lom(tag)), _lom("string"), text, language=lang)
 
 
-def _metadata(manifest: etree._Element, course: Course, cset: CSet) -> None:
+def _metadata(manifest: etree._Element, course: Course, cset: CourseSet) -> None:
     lang = course.program.language
     meta = sub(manifest, _cp("metadata"))
     sub(meta, _cp("schema"), "ADL SCORM")
@@ -83,7 +83,7 @@ def _metadata(manifest: etree._Element, course: Course, cset: CSet) -> None:
     sub(technical, _lom("format"), "text/html")
 
 
-def _sequencing(item: etree._Element, cset: CSet) -> None:
+def _sequencing(item: etree._Element, cset: CourseSet) -> None:
     seq = sub(item, _ss("sequencing"))
     objectives = sub(seq, _ss("objectives"))
     # The set code has no dash, so it never collides with an outcome id (which always has one).
@@ -99,7 +99,7 @@ def _sequencing(item: etree._Element, cset: CSet) -> None:
     sub(seq, _ss("deliveryControls"), completionSetByContent="true", objectiveSetByContent="true")
 
 
-def manifest(course: Course, cset: CSet, files: list[str]) -> bytes:
+def manifest(course: Course, cset: CourseSet, files: list[str]) -> bytes:
     root = etree.Element(
         _cp("manifest"),
         {"identifier": manifest_id(course, cset), "version": cset.version, f"{{{XSI}}}schemaLocation": SCHEMA_LOCATION},
@@ -123,5 +123,5 @@ class Scorm2004(ScormFormat):
     folder = "scorm2004"
     scorm = "2004"
 
-    def manifest(self, course: Course, cset: CSet, files: list[str]) -> bytes:
+    def manifest(self, course: Course, cset: CourseSet, files: list[str]) -> bytes:
         return manifest(course, cset, files)
