@@ -29,9 +29,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))  # the browser tests' sample-curriculum helpers
 
-from browser.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from browser.projects import MINIMAL, real_sets  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
+from support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from support.projects import MINIMAL, real_sets  # noqa: E402
 
 from builder.build.pipeline import build  # noqa: E402
 

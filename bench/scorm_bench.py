@@ -25,8 +25,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))  # the browser tests' sample-curriculum helpers
 
-from browser.projects import MINIMAL, build, real_sets  # noqa: E402
 from playwright.sync_api import Browser, sync_playwright  # noqa: E402
+from support.projects import MINIMAL, build, real_sets  # noqa: E402
 
 HARNESS = REPO / "tests" / "browser" / "harness.html"
 SCORM_AGAIN = REPO / "node_modules" / "scorm-again" / "dist" / "scorm-again.js"

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser.chromium import fresh_page, launched
+from support.chromium import fresh_page, launched
 
 from builder.analysis import Thresholds, run
 from builder.analysis.page import as_html

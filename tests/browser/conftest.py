@@ -18,14 +18,13 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Frame, Page
+from support.answering import answer_question, order_of
+from support.chromium import fresh_page, launched
+from support.projects import MINIMAL, REPO, build, course_of, hostile, pooled, real_sets
 
 from builder.build.pipeline import build as build_project
 from builder.formats.player.package import suspend_bound
 from builder.rules.check import check_curriculum
-
-from .answering import answer_question, order_of
-from .chromium import fresh_page, launched
-from .projects import MINIMAL, REPO, build, course_of, hostile, pooled, real_sets
 
 HARNESS = Path(__file__).resolve().parent / "harness.html"
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"

@@ -20,14 +20,14 @@ from typing import Any
 
 from PIL import Image
 from playwright.sync_api import Page
+from support.answering import answer_question, content_of, current_item
+from support.chromium import fresh_page, launched
+from support.projects import REPO, real_sets
 
 from builder.build.pipeline import build
 from builder.rules.check import check_curriculum
 
-from .answering import answer_question, content_of, current_item
-from .chromium import fresh_page, launched
 from .conftest import _Quiet
-from .projects import REPO, real_sets
 
 SIZES = {"phone": (390, 844), "desktop": (1280, 800)}
 ANSWER_FIRST = {"single_choice", "multiple_choice", "true_false", "fill_in"}  # shown answered (wrong) only

@@ -24,6 +24,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from lxml import etree
 from playwright.sync_api import Page
+from support.interactions import FORMATS, TYPES, expected
+from support.projects import MINIMAL, course_of
 
 from builder.build.output import OutDir
 from builder.formats.base import Job, Options
@@ -32,8 +34,6 @@ from builder.render.context import WriteContext
 from builder.render.themes import load_theme
 
 from .conftest import Sco, _Quiet
-from .projects import MINIMAL, course_of
-from .test_scorm_runtime import FORMATS, TYPES, expected
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser-runtime")]
 CMI5 = "https://w3id.org/xapi/cmi5/context/"

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page
+from support.projects import MINIMAL, build, course_of, near_limit
 
 from builder.build.output import OutDir
 from builder.formats.base import Job, Options
@@ -24,7 +25,6 @@ from builder.render.context import WriteContext
 from builder.render.themes import load_theme
 
 from .conftest import ARTIFACTS, Launch, Sco, Site, resume_data
-from .projects import MINIMAL, build, course_of, near_limit
 from .test_scorm_runtime import attempt, attempt_one, check_interactions, expected_shown, finishes, shown_answer
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser-runtime")]

@@ -14,6 +14,9 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Browser, Frame
+from support.answering import answer_question, assert_fits, content_of, current_item
+from support.chromium import fresh_page
+from support.projects import course_of
 
 from builder.build.output import OutDir
 from builder.formats.base import Job, Options
@@ -22,10 +25,7 @@ from builder.render.context import WriteContext
 from builder.render.themes import load_theme
 from builder.resolve.course import Course
 
-from .answering import answer_question, assert_fits, content_of, current_item
-from .chromium import fresh_page
 from .conftest import SCORM_AGAIN, Site, _Quiet, _unzip
-from .projects import course_of
 from .test_cmi5_runtime import Lrs, Session, _handler, _serve
 
 pytestmark = pytest.mark.slow

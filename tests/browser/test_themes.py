@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
+from support.answering import answer_question, content_of, current_item
+from support.projects import MINIMAL, course_of
 
 from builder.cli import main
 from builder.formats.base import Options
@@ -22,9 +24,7 @@ from builder.formats.pdf.writer import prepare
 from builder.render.context import WriteContext
 from builder.render.themes import THEMES_DIR, load_theme
 
-from .answering import answer_question, content_of, current_item
 from .conftest import ARTIFACTS, _Quiet, run_axe
-from .projects import MINIMAL, course_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser-themes")]
 

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page
+from support.answering import answer_question, content_of, current_item
 
-from .answering import answer_question, content_of, current_item
 from .conftest import ARTIFACTS, run_axe
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser-web")]

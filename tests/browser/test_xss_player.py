@@ -23,9 +23,9 @@ import pytest
 from playwright.sync_api import Page, Route
 from ruamel.yaml import YAML
 from security.payloads import XSS_PAYLOADS
+from support.projects import MINIMAL, build
 
 from .conftest import ARTIFACTS, Launch, Sco, Site
-from .projects import MINIMAL, build
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser-runtime")]
 PACKAGES = 4

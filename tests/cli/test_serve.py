@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from browser.chromium import fresh_page, launched
 from playwright.sync_api import Browser, Page
+from support.chromium import fresh_page, launched
 
 from builder.preview.pages import Pages
 from builder.preview.server import LiveState, Status

@@ -10,8 +10,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from browser.projects import MINIMAL, VALIDATE, course_of, real_sets
 from lxml import etree
+from support.projects import MINIMAL, VALIDATE, course_of, real_sets
 
 from builder import formats
 from builder.build import pipeline

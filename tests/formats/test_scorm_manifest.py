@@ -12,8 +12,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from browser.projects import FORMATS, MINIMAL, REPO, VALIDATE, build, course_of, real_sets
 from lxml import etree
+from support.projects import FORMATS, MINIMAL, REPO, VALIDATE, build, course_of, real_sets
 
 from builder.build import pipeline
 from builder.formats.player.package import content, package_files, script_json, suspend_bound

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from browser.chromium import launched
 from playwright.sync_api import Browser
+from support.chromium import launched
 
 from .site import REPO, Moodle, MoodleMissing, bring_up
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from browser.answering import answer_question, content_of, current_item
 from playwright.sync_api import Browser, Frame, Page
+from support.answering import answer_question, content_of, current_item
 
 from .site import LEARNER_PASSWORD, Moodle
 

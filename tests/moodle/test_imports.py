@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser.projects import course_of
+from support.projects import course_of
 
 from builder.resolve.course import Course
 from builder.resolve.items import Item, response_options

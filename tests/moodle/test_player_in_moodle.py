@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser.answering import assert_fits as fits
-from browser.projects import course_of
-from browser.test_scorm_runtime import TYPES, expected, matches
 from playwright.sync_api import Browser
+from support.answering import assert_fits as fits
+from support.interactions import TYPES, expected, matches
+from support.projects import course_of
 
 from builder.resolve.course import CourseSet
 
