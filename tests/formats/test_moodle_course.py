@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
+import shutil
 import tarfile
 from pathlib import Path
 
@@ -118,3 +120,21 @@ def test_questions_handbook_and_competency_links(tmp_path: Path) -> None:
     course_links = etree.fromstring(data["course/competencies.xml"])
     fw = {c.findtext("frameworkidnumber") for c in course_links.iter("competency")}
     assert len(fw) == 1 and framework.split(",")[1] == fw.pop()
+
+
+def test_section_rules_name_untitled_requirements_in_the_programme_language(tmp_path: Path) -> None:
+    """A requirement without a title reads "Required: all of HYG." and an elective one "Choose 1: choose 1 of …",
+    from the strings catalogue, in Spanish for a Spanish programme (issue 21: it printed "Required set. : all of")."""
+    src = tmp_path / "src"
+    shutil.copytree(REPO / "tests" / "projects" / "bakery-safety", src)
+    expected = (("en", "Required: all of HYG.", "Choose 1: choose 1 of ALG, OVN."),
+                ("es", "Obligatorios: todos estos: HYG.", "Elige 1: elige 1 de estos: ALG, OVN."))
+    for language, required, elective in expected:
+        program = src / "program.yaml"
+        program.write_text(re.sub(r"^language: \w+", f"language: {language}", program.read_text(), flags=re.M))
+        mbz = _build(src, tmp_path / language)
+        with tarfile.open(mbz, "r:gz") as tar:
+            sections = [tar.extractfile(m).read().decode() for m in tar.getmembers()  # type: ignore[union-attr]
+                        if m.name.endswith("/section.xml")]
+        text = "".join(sections)
+        assert required in text and elective in text, language

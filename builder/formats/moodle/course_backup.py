@@ -56,8 +56,9 @@ from builder.formats.player.package import LAUNCH
 from builder.formats.scorm import scorm12
 from builder.formats.scorm.common import MANIFEST, scorm_files, scorm_problems
 from builder.render.context import WriteContext
+from builder.render.i18n import Catalogue
 from builder.render.text import number
-from builder.resolve.course import Course, CourseSet
+from builder.resolve.course import Course, CourseSet, Requirement
 from builder.rules.diagnostics import Diagnostic, Severity
 
 # The oldest Moodle the backup is meant for (4.1 LTS, release 2022112800): newer sites restore an older
@@ -95,14 +96,21 @@ _MIME = {
     "zip": "application/zip",
 }
 
-def _rule_html(course: Course, cset: CourseSet) -> str:
+def _requirement_text(req: Requirement, cat: Catalogue) -> str:
+    """"<title>: all of A, B" or "<title>: choose 3 of C, D, E, F", in the programme's language."""
+    codes = ", ".join(req.codes)
+    if req.choose is None:
+        title = req.title or cat.get("requirement.required")
+        return cat.get("moodle.rule.all_of", title=title, codes=codes)
+    title = req.title or cat.get("requirement.choose", choose=req.choose)
+    return cat.get("moodle.rule.choose_of", title=title, n=req.choose, codes=codes)
+
+
+def _rule_html(course: Course, cset: CourseSet, cat: Catalogue) -> str:
     for req in course.program.requirements:
         if cset.code in req.codes:
-            codes = ", ".join(req.codes)
-            if req.choose is None:
-                return f"<p><strong>Required set.</strong> {escape(req.title)}: all of {escape(codes)}.</p>"
-            return (f"<p><strong>Elective set.</strong> {escape(req.title)}: choose {req.choose} of "
-                    f"{escape(codes)}.</p>")
+            kind = cat.get("moodle.rule.required" if req.choose is None else "moodle.rule.elective")
+            return f"<p><strong>{escape(kind)}</strong> {escape(_requirement_text(req, cat))}</p>"
     return ""
 
 
@@ -110,15 +118,11 @@ def _mime(name: str) -> str:
     return _MIME.get(name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
 
 
-def _course_summary(course: Course) -> str:
+def _course_summary(course: Course, cat: Catalogue) -> str:
     p = course.program
-    rules = "".join(
-        f"<li>{escape(r.title)}: {'all of' if r.choose is None else f'choose {r.choose} of'} "
-        f"{escape(', '.join(r.codes))}</li>"
-        for r in p.requirements
-    )
+    rules = "".join(f"<li>{escape(_requirement_text(r, cat))}</li>" for r in p.requirements)
     routes = "".join(f"<h4>{escape(r.title)}</h4>{r.description_html}{r.pass_rule_html}" for r in p.routes)
-    return f"{p.description_html}<h3>Programme rules</h3><ul>{rules}</ul>{routes}"
+    return f"{p.description_html}<h3>{escape(cat.get('pdf.handbook.rules'))}</h3><ul>{rules}</ul>{routes}"
 
 
 def ordered_sets(course: Course) -> list[CourseSet]:
@@ -215,12 +219,13 @@ def _scorm_activity(course: Course, cset: CourseSet, n: int, cmid: int, section:
     return out, name
 
 
-def _readings_html(cset: CourseSet) -> str:
+def _readings_html(cset: CourseSet, cat: Catalogue) -> str:
     """The set's further reading, each source once, in lesson order (empty when no lesson cites any)."""
     first: dict[tuple[str | None, str], str] = {}
     for r in (r for lesson in cset.lessons for r in lesson.readings):
         first.setdefault((r.author, r.title), r.html)  # a source cited twice: its first citation
-    return f"<h4>Further reading</h4><ul>{''.join(f'<li>{h}</li>' for h in first.values())}</ul>" if first else ""
+    heading = escape(cat.get("player.readings"))
+    return f"<h4>{heading}</h4><ul>{''.join(f'<li>{h}</li>' for h in first.values())}</ul>" if first else ""
 
 
 def _section(sid: int, number_: int, name: str | None, summary: str, sequence: Iterable[int], time: int) -> bytes:
@@ -306,16 +311,16 @@ def backup_entries(course: Course, ctx: WriteContext, options: Options | None = 
             sequence.append(cmid)
             activities.append(_content("assign", cmid, n + 1, name))
         sections.append(("section", [("sectionid", n + 1), ("title", n), ("directory", f"sections/section_{n + 1}")]))
-        summary = _rule_html(course, cset) + cset.summary_html + _readings_html(cset)
+        summary = _rule_html(course, cset, ctx.catalogue) + cset.summary_html + _readings_html(cset, ctx.catalogue)
         entries[f"sections/section_{n + 1}/section.xml"] = _section(n + 1, n, f"{cset.code} {cset.title}", summary,
                                                                     sequence, time)
         entries[f"sections/section_{n + 1}/inforef.xml"] = _doc("inforef", [])
     if any(d.severity is Severity.ERROR for d in diags):
         return {}, diags
     entries["questions.xml"] = bank.xml()
-    entries["sections/section_1/section.xml"] = _section(1, 0, None, _course_summary(course), top, time)
+    entries["sections/section_1/section.xml"] = _section(1, 0, None, _course_summary(course, ctx.catalogue), top, time)
     entries["sections/section_1/inforef.xml"] = _doc("inforef", [])
-    entries.update(_course_files(course, time, competency_links(
+    entries.update(_course_files(course, ctx.catalogue, time, competency_links(
         framework, [o.id for s in sets for o in s.outcomes], RULE_OUTCOME_NONE, course=True)))
     entries["files.xml"] = _doc("files", files.rows)
     entries.update(files.blobs)
@@ -356,12 +361,12 @@ def _content(modname: str, cmid: int, section: int, title: str) -> tuple[str, No
                          ("directory", f"activities/{modname}_{cmid}")])
 
 
-def _course_files(course: Course, time: int, competencies: Tree) -> dict[str, bytes]:
+def _course_files(course: Course, cat: Catalogue, time: int, competencies: Tree) -> dict[str, bytes]:
     p = course.program
     return {
         "course/course.xml": _doc("course", [
             ("shortname", p.id), ("fullname", p.title), ("idnumber", f"{p.id}-{p.version}"),
-            ("summary", _course_summary(course)), ("summaryformat", 1), ("format", "topics"), ("showgrades", 1),
+            ("summary", _course_summary(course, cat)), ("summaryformat", 1), ("format", "topics"), ("showgrades", 1),
             ("newsitems", 0), ("startdate", 0), ("enddate", 0), ("marker", 0), ("maxbytes", 0), ("legacyfiles", 0),
             ("showreports", 0), ("visible", 1), ("groupmode", 0), ("groupmodeforce", 0), ("defaultgroupingid", 0),
             ("lang", ""), ("theme", ""), ("timecreated", time), ("timemodified", time), ("requested", 0),
