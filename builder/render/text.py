@@ -1,8 +1,12 @@
-"""Text helpers every output shares: sanitised HTML flattened to one line, numbers without a useless fraction."""
+"""Text helpers every output shares: sanitised HTML flattened to one line, numbers without a useless fraction,
+a programme requirement in words."""
 
 from __future__ import annotations
 
 import lxml.html
+
+from builder.render.i18n import Catalogue
+from builder.resolve.course import Requirement
 
 
 def plain(html: str) -> str:
@@ -16,3 +20,13 @@ def plain(html: str) -> str:
 def number(value: float) -> str:
     """A decimal without a useless fraction: 80.0 → "80", 0.75 → "0.75"."""
     return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def requirement_text(req: Requirement, cat: Catalogue) -> str:
+    """"<title>: all of A, B" or "<title>: choose 3 of C, D, E, F", in the programme's language."""
+    codes = ", ".join(req.codes)
+    if req.choose is None:
+        title = req.title or cat.get("requirement.required")
+        return cat.get("moodle.rule.all_of", title=title, codes=codes)
+    title = req.title or cat.get("requirement.choose", choose=req.choose)
+    return cat.get("moodle.rule.choose_of", title=title, n=req.choose, codes=codes)

@@ -198,6 +198,16 @@ class Course:
     # every digest: moving a line is not a content change.
     locs: tuple[tuple[str, SourceLoc], ...] = ()
 
+    def sets_by_rule(self) -> list[CourseSet]:
+        """Sets in the order of the programme's requirements: the required ones first, then the electives,
+        then any set no rule names."""
+        codes: list[str] = []
+        for req in sorted(self.program.requirements, key=lambda r: r.choose is not None):
+            codes += [c for c in req.codes if c not in codes]
+        codes += [s.code for s in self.sets if s.code not in codes]
+        known = {s.code: s for s in self.sets}
+        return [known[c] for c in codes if c in known]
+
     def set(self, code: str) -> CourseSet:
         return next(s for s in self.sets if s.code == code)
 

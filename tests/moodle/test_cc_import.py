@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from builder.formats.moodle.course_backup import ordered_sets
 from builder.resolve.course import Course, resolve
 from builder.rules.check import check_curriculum
 
@@ -62,7 +61,7 @@ def test_a_page_per_lesson_and_task_a_quiz_per_set_and_the_handbook(imported: di
     [handbook] = [a for a in imported["activities"] if a["modname"] == "resource"]
     assert handbook["files"] == ["handbook.pdf"] and handbook["section"] == 0
     quizzes = {a["name"]: a for a in imported["activities"] if a["modname"] == "quiz"}
-    for n, cset in enumerate(ordered_sets(course), start=1):  # the programme's section is the first, 0
+    for n, cset in enumerate(course.sets_by_rule(), start=1):  # the programme's section is the first, 0
         quiz = quizzes[f"{cset.code} assessment"]
         assert quiz["section"] == n and quiz["slots"] == len(cset.items), cset.code
         # Moodle 4.5's converter puts each question in its quiz with a mark of 1 and writes every quiz with

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from builder.formats.moodle.course_backup import framework_idnumber, ordered_sets
+from builder.formats.moodle.course_backup import framework_idnumber
 from builder.resolve.course import Course, resolve
 from builder.rules.check import check_curriculum
 
@@ -95,7 +95,7 @@ def test_restores_into_a_course_with_a_section_per_set_in_programme_order(restor
     sources, _ = check_curriculum(REPO / "curriculum", base=REPO)
     assert sources is not None
     course = resolve(sources)
-    sets = ordered_sets(course)
+    sets = course.sets_by_rule()
     # required sets first, then electives
     assert [s.required for s in sets] == sorted((s.required for s in sets), reverse=True)
     info = restored["course"]
@@ -200,7 +200,7 @@ def test_each_set_has_a_practice_quiz_drawing_from_its_outcome_categories(
     moodle: Moodle, restored: dict[str, Any], course: Course
 ) -> None:
     categories = {c["idnumber"]: c for c in restored["categories"] if c["idnumber"]}
-    for cset in ordered_sets(course):
+    for cset in course.sets_by_rule():
         section = next(s for s in restored["sections"] if s["name"] == f"{cset.code} {cset.title}")
         quiz = section["activities"][1]
         assert quiz["modname"] == "quiz" and quiz["idnumber"] == f"{cset.code}-PRACTICE"
@@ -226,7 +226,7 @@ def test_each_set_has_a_practice_quiz_drawing_from_its_outcome_categories(
         if cset.portfolio:
             assert sorted(categories[f"{cset.code}-PORTFOLIO"]["questions"]) == sorted(t.id for t in cset.portfolio)
     # Moodle's own attempt start resolves every random slot to a question of the slot's category
-    cset = ordered_sets(course)[0]
+    cset = course.sets_by_rule()[0]
     section = next(s for s in restored["sections"] if s["name"] == f"{cset.code} {cset.title}")
     attempt = moodle.run(BACKUP, "--action=attempt", f"--cmid={section['activities'][1]['cmid']}")
     drawn_ids = [d["idnumber"] for d in attempt["drawn"]]
@@ -253,10 +253,10 @@ def test_the_bank_questions_hold_the_yaml_keys(moodle: Moodle, restored: dict[st
 
 def test_course_and_activities_link_to_the_framework_outcomes(restored: dict[str, Any], course: Course,
                                                             framework: str) -> None:
-    outcomes = [o.id for s in ordered_sets(course) for o in s.outcomes]
+    outcomes = [o.id for s in course.sets_by_rule() for o in s.outcomes]
     assert restored["course_competencies"] == [[framework, o, RULE_NONE] for o in outcomes]
     tasks = {t.id: t for s in course.sets for t in s.portfolio}
-    for cset in ordered_sets(course):
+    for cset in course.sets_by_rule():
         section = next(s for s in restored["sections"] if s["name"] == f"{cset.code} {cset.title}")
         own = [o.id for o in cset.outcomes]
         for activity in section["activities"]:

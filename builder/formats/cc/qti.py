@@ -98,16 +98,16 @@ def _position(item_id: str, count: int) -> int:
     return int(hashlib.sha256(item_id.encode()).hexdigest(), 16) % count
 
 
-def _arrangements(item: MatchingItem | OrderingItem) -> tuple[str, list[str]]:
+def _arrangements(item: MatchingItem | OrderingItem, catalogue: Catalogue) -> tuple[str, list[str]]:
     """The degraded item's question and its choices in the order shown, the right one at index 0 before moving."""
     if isinstance(item, MatchingItem):
         shown = [
             "; ".join(f"{item.sources[i].html} → {item.targets[j].html}" for i, j in enumerate(order))
             for order in rotations(len(item.targets))
         ]
-        return "Which pairing is right?", shown
+        return catalogue.get("cc.which_pairing"), shown
     shown = [" → ".join(item.steps[j].html for j in order) for order in rotations(len(item.steps))]
-    return "Which order is right?", shown
+    return catalogue.get("cc.which_order"), shown
 
 
 MIN_CHOICES = 3  # the profile's cc.multiple_choice has more than two response labels (RULE 4d)
@@ -193,7 +193,7 @@ def _item(section: etree._Element, item: Item, catalogue: Catalogue) -> None:
                 _el(var, "varequal", accepted, respident=RESPONSE, case="Yes" if item.case_sensitive else "No")
             _el(_condition(proc, None, "0", "incorrect_fb" if item.incorrect_feedback_html else None), "other")
         case MatchingItem() | OrderingItem():
-            question, shown = _arrangements(item)
+            question, shown = _arrangements(item, catalogue)
             _material(pres, f"{item.prompt_html}<p><em>{escape(question)}</em></p>{tick_one}")
             right = _position(item.id, len(shown))
             order = shown[1:]

@@ -22,10 +22,10 @@ from lxml import etree
 from builder.build.output import OutDir, deterministic_zip
 from builder.formats.base import Format, Job, Options
 from builder.formats.cc.qti import ATTEMPTS, assessment
-from builder.formats.moodle.course_backup import ordered_sets
-from builder.formats.moodle.resource import HANDBOOK, handbook_pdf
-from builder.formats.pdf.writer import Pdf
+from builder.formats.pdf.writer import Pdf, embedded_handbook
 from builder.render.context import WriteContext
+from builder.render.i18n import Catalogue
+from builder.render.text import requirement_text
 from builder.resolve.course import Course, CourseSet, Lesson, PortfolioTask
 from builder.rules.diagnostics import Diagnostic, report
 
@@ -36,6 +36,7 @@ SCHEMAS = (f"{NS} http://www.imsglobal.org/profile/cc/ccv1p1/ccv1p1_imscp_v1p2_v
            f"{LOMM} http://www.imsglobal.org/profile/cc/ccv1p1/LOM/ccv1p1_lommanifest_v1p0.xsd")
 NSMAP: dict[Any, str] = {None: NS, "lomimscc": LOMM, "xsi": XSI}
 MANIFEST = "imsmanifest.xml"
+HANDBOOK = "handbook.pdf"
 WEBCONTENT = "webcontent"
 ASSESSMENT = "imsqti_xmlv1p2/imscc_xmlv1p1/assessment"
 
@@ -45,35 +46,36 @@ def _page(title: str, body: str, language: str) -> bytes:
             f"<title>{escape(title)}</title></head><body><h1>{escape(title)}</h1>{body}</body></html>\n").encode()
 
 
-def _lesson_html(cset: CourseSet, lesson: Lesson) -> str:
+def _lesson_html(cset: CourseSet, lesson: Lesson, cat: Catalogue) -> str:
     outcomes = ", ".join(lesson.outcomes)
     parts = [f"<p>{lesson.minutes} min · {escape(outcomes)}</p>", lesson.body_html]
     if lesson.activities_html:
-        parts.append("<h2>Activities</h2>" + "".join(lesson.activities_html))
+        parts.append(f"<h2>{escape(cat.get('player.activities'))}</h2>" + "".join(lesson.activities_html))
     if lesson.discussion_html:
-        parts.append("<h2>Discussion</h2>" + "".join(lesson.discussion_html))
+        parts.append(f"<h2>{escape(cat.get('player.discussion'))}</h2>" + "".join(lesson.discussion_html))
     if lesson.readings:
-        parts.append("<h2>Further reading</h2><ul>" + "".join(f"<li>{r.html}</li>" for r in lesson.readings) + "</ul>")
+        items = "".join(f"<li>{r.html}</li>" for r in lesson.readings)
+        parts.append(f"<h2>{escape(cat.get('player.readings'))}</h2><ul>{items}</ul>")
     return "".join(parts)
 
 
-def _task_html(task: PortfolioTask) -> str:
+def _task_html(task: PortfolioTask, cat: Catalogue) -> str:
     evidence = "".join(f"<li>{escape(e)}</li>" for e in task.evidence)
     head = "".join(f"<th>{escape(lv.name)} ({lv.points})</th>" for lv in task.levels)
     rows = "".join(f"<tr><th>{escape(c.name)}</th>" + "".join(f"<td>{escape(d)}</td>" for d in c.descriptors)
                    + "</tr>" for c in task.criteria)
-    return (f"{task.task_html}<h2>Evidence</h2><ul>{evidence}</ul><p>Outcomes: {escape(', '.join(task.outcomes))}</p>"
-            f"<h2>Rubric</h2><table><thead><tr><th>Criterion</th>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    shown = f"{cat.get('pdf.portfolio.outcomes')} {', '.join(task.outcomes)}"
+    return (f"{task.task_html}<h2>{escape(cat.get('pdf.portfolio.evidence'))}</h2><ul>{evidence}</ul>"
+            f"<p>{escape(shown)}</p><h2>{escape(cat.get('pdf.rubric.title'))}</h2><table><thead><tr>"
+            f"<th>{escape(cat.get('pdf.rubric.criterion'))}</th>{head}</tr></thead><tbody>{rows}</tbody></table>"
             f"{task.pass_rule_html}")
 
 
-def _programme_html(course: Course) -> str:
+def _programme_html(course: Course, cat: Catalogue) -> str:
     p = course.program
-    rules = "".join(
-        f"<li>{escape(r.title)}: {'all of' if r.choose is None else f'choose {r.choose} of'} "
-        f"{escape(', '.join(r.codes))}</li>" for r in p.requirements)
+    rules = "".join(f"<li>{escape(requirement_text(r, cat))}</li>" for r in p.requirements)
     routes = "".join(f"<h3>{escape(r.title)}</h3>{r.description_html}{r.pass_rule_html}" for r in p.routes)
-    return f"{p.description_html}<h2>Programme rules</h2><ul>{rules}</ul>{routes}"
+    return f"{p.description_html}<h2>{escape(cat.get('pdf.handbook.rules'))}</h2><ul>{rules}</ul>{routes}"
 
 
 class _Manifest:
@@ -137,15 +139,15 @@ def cartridge(course: Course, ctx: WriteContext, options: Options) -> tuple[dict
     manifest = _Manifest(course)
     top = manifest.section("PROGRAMME", p.title)
     about = ctx.catalogue.get("pdf.handbook.about")
-    files["programme.html"] = _page(about, _programme_html(course), language)
+    files["programme.html"] = _page(about, _programme_html(course, ctx.catalogue), language)
     manifest.resource(top, "PROGRAMME", about, WEBCONTENT, ["programme.html"], "programme.html")
-    handbook, found = handbook_pdf(course, ctx, options)
+    handbook, found = embedded_handbook(course, ctx, options, "cartridge")
     diags += found
     if handbook is not None:
         files[HANDBOOK] = handbook
         title = ctx.catalogue.get("pdf.handbook.doc_title", program=p.title) + " (PDF)"
         manifest.resource(top, "HANDBOOK", title, WEBCONTENT, [HANDBOOK], HANDBOOK)
-    for cset in ordered_sets(course):
+    for cset in course.sets_by_rule():
         code = cset.code
         section = manifest.section(code, f"{code} {cset.title}")
         assets = [f"{code}/{a.path.replace(chr(92), '/')}" for a in cset.assets]
@@ -157,12 +159,12 @@ def cartridge(course: Course, ctx: WriteContext, options: Options) -> tuple[dict
             depends = (f"{code}-ASSETS",)
         for lesson in cset.lessons:
             href = f"{code}/{lesson.id}.html"
-            files[href] = _page(lesson.title, _lesson_html(cset, lesson), language)
+            files[href] = _page(lesson.title, _lesson_html(cset, lesson, ctx.catalogue), language)
             manifest.resource(section, lesson.id, lesson.title, WEBCONTENT, [href], href, depends)
         for task in cset.portfolio:
             href = f"{code}/{task.id}.html"
             title = f"{task.id} {task.title} (portfolio)"
-            files[href] = _page(title, _task_html(task), language)
+            files[href] = _page(title, _task_html(task, ctx.catalogue), language)
             manifest.resource(section, task.id, title, WEBCONTENT, [href], href)
         if cset.items:
             href = f"{code}/assessment.xml"

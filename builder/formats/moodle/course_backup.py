@@ -50,15 +50,15 @@ from builder.formats.moodle.mbz import empty_activity_files as _empty_activity_f
 from builder.formats.moodle.mbz import grade_item as _grade_item
 from builder.formats.moodle.question_bank import problems as bank_problems
 from builder.formats.moodle.quiz import Bank, add_set, quiz_activity
-from builder.formats.moodle.resource import HANDBOOK, handbook_pdf, resource_activity
-from builder.formats.pdf.writer import Pdf
+from builder.formats.moodle.resource import HANDBOOK, resource_activity
+from builder.formats.pdf.writer import Pdf, embedded_handbook
 from builder.formats.player.package import LAUNCH
 from builder.formats.scorm import scorm12
 from builder.formats.scorm.common import MANIFEST, scorm_files, scorm_problems
 from builder.render.context import WriteContext
 from builder.render.i18n import Catalogue
-from builder.render.text import number
-from builder.resolve.course import Course, CourseSet, Requirement
+from builder.render.text import number, requirement_text
+from builder.resolve.course import Course, CourseSet
 from builder.rules.diagnostics import Diagnostic, Severity
 
 # The oldest Moodle the backup is meant for (4.1 LTS, release 2022112800): newer sites restore an older
@@ -96,21 +96,11 @@ _MIME = {
     "zip": "application/zip",
 }
 
-def _requirement_text(req: Requirement, cat: Catalogue) -> str:
-    """"<title>: all of A, B" or "<title>: choose 3 of C, D, E, F", in the programme's language."""
-    codes = ", ".join(req.codes)
-    if req.choose is None:
-        title = req.title or cat.get("requirement.required")
-        return cat.get("moodle.rule.all_of", title=title, codes=codes)
-    title = req.title or cat.get("requirement.choose", choose=req.choose)
-    return cat.get("moodle.rule.choose_of", title=title, n=req.choose, codes=codes)
-
-
 def _rule_html(course: Course, cset: CourseSet, cat: Catalogue) -> str:
     for req in course.program.requirements:
         if cset.code in req.codes:
             kind = cat.get("moodle.rule.required" if req.choose is None else "moodle.rule.elective")
-            return f"<p><strong>{escape(kind)}</strong> {escape(_requirement_text(req, cat))}</p>"
+            return f"<p><strong>{escape(kind)}</strong> {escape(requirement_text(req, cat))}</p>"
     return ""
 
 
@@ -120,19 +110,9 @@ def _mime(name: str) -> str:
 
 def _course_summary(course: Course, cat: Catalogue) -> str:
     p = course.program
-    rules = "".join(f"<li>{escape(_requirement_text(r, cat))}</li>" for r in p.requirements)
+    rules = "".join(f"<li>{escape(requirement_text(r, cat))}</li>" for r in p.requirements)
     routes = "".join(f"<h4>{escape(r.title)}</h4>{r.description_html}{r.pass_rule_html}" for r in p.routes)
     return f"{p.description_html}<h3>{escape(cat.get('pdf.handbook.rules'))}</h3><ul>{rules}</ul>{routes}"
-
-
-def ordered_sets(course: Course) -> list[CourseSet]:
-    """Sets in the order of the programme's requirements: the required ones first, then the electives."""
-    codes: list[str] = []
-    for req in sorted(course.program.requirements, key=lambda r: r.choose is not None):
-        codes += [c for c in req.codes if c not in codes]
-    codes += [s.code for s in course.sets if s.code not in codes]
-    known = {s.code: s for s in course.sets}
-    return [known[c] for c in codes if c in known]
 
 
 class _Files:
@@ -265,13 +245,13 @@ def backup_entries(course: Course, ctx: WriteContext, options: Options | None = 
     files = _Files(time)
     entries: dict[str, bytes] = {}
     diags: list[Diagnostic] = []
-    sets = ordered_sets(course)
+    sets = course.sets_by_rule()
     framework = framework_idnumber(course)
     activities: Tree = []
     sections: Tree = [("section", [("sectionid", 1), ("title", 0), ("directory", "sections/section_1")])]
     cmid = 0
     top: list[int] = []
-    handbook, found = handbook_pdf(course, ctx, options or Options())
+    handbook, found = embedded_handbook(course, ctx, options or Options(), "course backup")
     diags += found
     if handbook is not None:
         cmid += 1

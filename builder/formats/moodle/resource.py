@@ -1,40 +1,21 @@
 """The programme handbook as a File resource on top of the restored course (mod_resource, backup_resource_stepslib).
 
 A writer may not read another format's output, so the course backup renders the handbook itself through the
-pdf format's public functions (prepare, render): the same HTML, the same WeasyPrint options, hence the same
-bytes as dist/pdf/handbook.pdf for the same paper. It costs one more handbook render per build (about 6 s).
+pdf package's `embedded_handbook`: the same HTML, the same WeasyPrint options, hence the same bytes as
+dist/pdf/handbook.pdf for the same paper. It costs one more handbook render per build (about 6 s).
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from builder.formats.base import Options
 from builder.formats.moodle.mbz import Tree, doc, empty_activity_files, module_xml
-from builder.formats.pdf.sandbox import Refused
-from builder.formats.pdf.writer import prepare, render
 from builder.render.context import WriteContext
 from builder.resolve.course import Course
-from builder.rules.diagnostics import Diagnostic, Severity, report
 
 RESOURCE_MODULE_VERSION = "2022112800"
 DISPLAY_AUTO = 0  # RESOURCELIB_DISPLAY_AUTO: the browser shows the PDF, or offers it for download
 HANDBOOK = "handbook.pdf"
-
-
-def handbook_pdf(course: Course, ctx: WriteContext, options: Options) -> tuple[bytes | None, list[Diagnostic]]:
-    """The handbook's bytes, or None with a warning when the pdf format could not render it (the pdf format
-    reports the reason itself at its source)."""
-    prepared = prepare(course.outline(), None, ctx, options)
-    if any(d.severity is Severity.ERROR for d in prepared.diagnostics):
-        return None, [report("moodle-course-handbook", "the course backup holds no handbook: the PDF handbook "
-                              "has errors (see the pdf format's messages)", prepared.loc)]
-    try:
-        data, _ = render(prepared)
-    except Refused as exc:
-        return None, [report("moodle-course-handbook", f"the course backup holds no handbook: {exc.reason}",
-                              prepared.loc)]
-    return data, []
 
 
 def resource_activity(course: Course, ctx: WriteContext, cmid: int, section: int, time: int,

@@ -27,7 +27,7 @@ from builder.formats.pdf.sandbox import VIRTUAL_ROOT, GuardedFetcher, Policy, Re
 from builder.render.context import WriteContext
 from builder.render.i18n import Catalogue
 from builder.resolve.course import Course, CourseSet
-from builder.rules.diagnostics import Diagnostic, SourceLoc, error, report, warning
+from builder.rules.diagnostics import Diagnostic, Severity, SourceLoc, error, report, warning
 from builder.source.model import Bloom
 
 PAPER_CSS = {"a4": "A4", "letter": "letter"}
@@ -341,3 +341,20 @@ def _environment(ctx: WriteContext, policy: Policy) -> jinja2.Environment:
     env.filters["keep_together"] = view.keep_together
     env.filters["lift_headings"] = view.lift_headings
     return env
+
+
+def embedded_handbook(
+    course: Course, ctx: WriteContext, options: Options, by: str
+) -> tuple[bytes | None, list[Diagnostic]]:
+    """The handbook as dist/pdf/handbook.pdf holds it (same HTML, same options, same bytes), for a format `by`
+    that packs it into its own file (the Moodle course, the Common Cartridge); None and a warning if it cannot
+    be rendered (the pdf format reports the reason itself, at its source)."""
+    prepared = prepare(course.outline(), None, ctx, options)
+    if any(d.severity is Severity.ERROR for d in prepared.diagnostics):
+        reason = "the PDF handbook has errors (see the pdf format's messages)"
+    else:
+        try:
+            return render(prepared)[0], []
+        except Refused as exc:
+            reason = exc.reason
+    return None, [report("handbook-not-embedded", f"the {by} holds no handbook: {reason}", prepared.loc)]
