@@ -169,6 +169,9 @@ def report(
     per_cpu = ", ".join(f"{x / y:.3f}" for x, y in zip(cpu_a, cpu_b, strict=True))
     print(f"ratio coursepack/bare per run: wall {per_run}; CPU {per_cpu}")
     print(f"ratio of the fastest runs (least disturbed by other load): wall {min(wall_a) / min(wall_b):.3f}")
+    cpu_ours, cpu_bare, wall_ours = statistics.median(cpu_a), statistics.median(cpu_b), statistics.median(wall_a)
+    print(f"pages per CPU second, one process: coursepack {total_pages / cpu_ours:.1f},"
+          f" bare {total_pages / cpu_bare:.1f}; per wall second: coursepack {total_pages / wall_ours:.1f}  (goal >= 8)")
     print(f"pipeline build --format pdf, {workers} workers: {parallel:.2f} s, {total_pages / parallel:.1f} pages/s")
     info: dict[str, Any] = {m: peak_rss(m, root) for m in ("coursepack", "bare")}
     print(f"peak RSS, all jobs in one process: coursepack {info['coursepack']:.0f} MB, bare {info['bare']:.0f} MB")
