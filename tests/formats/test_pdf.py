@@ -402,7 +402,7 @@ def test_metadata_language_and_tags(minimal: Built) -> None:
     meta = reader.metadata
     assert meta is not None
     assert meta.title == "TST Testing Basics: study guide"
-    assert meta.author == "Minimal Programme"  # the program, not the tool or a person
+    assert meta.author == "Test Committee"  # the programme's publisher, not the tool or a person
     assert meta.subject == "Study guide for Testing Basics, a competency set of Minimal Programme"
     # the set's own keywords (the minimal set has none), then the program and the set code
     assert meta["/Keywords"].split(", ") == ["Minimal Programme", "TST"]
@@ -416,7 +416,7 @@ def test_metadata_language_and_tags(minimal: Built) -> None:
     assert b"pdfuaid:part" in xmp
     hb = minimal.reader("handbook.pdf").metadata
     assert hb is not None and hb.title == "Minimal Programme: program handbook"
-    assert hb.author == "Minimal Programme" and hb["/CreationDate"] == "D:20260115"
+    assert hb.author == "Test Committee" and hb["/CreationDate"] == "D:20260115"
 
 
 def test_rebuild_is_byte_identical(minimal: Built, tmp_path: Path) -> None:

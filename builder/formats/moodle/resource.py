@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from builder.formats.moodle.mbz import Tree, doc, empty_activity_files, module_xml
+from builder.formats.pdf.writer import handbook_subject
 from builder.render.context import WriteContext
 from builder.resolve.course import Course
 
@@ -24,7 +25,7 @@ def resource_activity(course: Course, ctx: WriteContext, cmid: int, section: int
     Its name and description are the handbook's own title and subject (the theme's catalogue strings)."""
     contextid = 100 + cmid
     name = ctx.catalogue.get("pdf.handbook.doc_title", program=course.program.title) + " (PDF)"
-    subject = ctx.catalogue.get("pdf.handbook.subject", program=course.program.title)
+    subject = handbook_subject(course, ctx.catalogue)
     resource: Tree = [
         ("name", name),
         ("intro", f"<p>{escape(subject)}</p>"),

@@ -302,7 +302,7 @@ def _handbook_meta(course: Course, catalogue: Catalogue) -> Meta:
     p = course.program
     return Meta(
         title=catalogue.get("pdf.handbook.doc_title", program=p.title),
-        subject=catalogue.get("pdf.handbook.subject", program=p.title),
+        subject=handbook_subject(course, catalogue),
         keywords=(p.short_title, *(s.title for s in course.sets)),
         created=p.released,
         modified=max([p.released, *(s.released for s in course.sets)]),
@@ -358,3 +358,9 @@ def embedded_handbook(
         except Refused as exc:
             reason = exc.reason
     return None, [report("handbook-not-embedded", f"the {by} holds no handbook: {reason}", prepared.loc)]
+
+
+def handbook_subject(course: Course, catalogue: Catalogue) -> str:
+    """What the handbook holds, in a line: rubrics are named only when a set has a portfolio task."""
+    key = "pdf.handbook.subject" if any(s.portfolio for s in course.sets) else "pdf.handbook.subject_course"
+    return catalogue.get(key, program=course.program.title)
