@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
@@ -27,7 +28,7 @@ from builder.formats.pdf.sandbox import VIRTUAL_ROOT, GuardedFetcher, Policy, Re
 from builder.render.context import WriteContext
 from builder.render.i18n import Catalogue
 from builder.resolve.course import Course, CourseSet
-from builder.rules.diagnostics import Diagnostic, Severity, SourceLoc, error, report, warning
+from builder.rules.diagnostics import Diagnostic, Severity, SourceLoc, error, report
 from builder.source.model import Bloom
 
 PAPER_CSS = {"a4": "A4", "letter": "letter"}
@@ -82,7 +83,8 @@ class Pdf(Format):
         except Refused as exc:
             loc = dict(prepared.where).get(exc.url, prepared.loc)
             return [*diags, error("pdf-fetch-refused", f"PDF renderer refused {exc.url}: {exc.reason}", loc)]
-        diags += [warning("pdf-render", f"WeasyPrint: {message}", prepared.loc) for message in logged]
+        diags += [report("pdf-render", f"WeasyPrint: {message}", _where_glyph(course, job.set_code, message)
+                         or prepared.loc) for message in logged]
         out.write_bytes(prepared.name, data)
         return diags
 
@@ -179,6 +181,25 @@ def _fragments(course: Course, cset: CourseSet | None) -> Iterator[tuple[str, st
             for item in s.items:
                 for part in _html_parts(item):
                     yield item.id, part
+
+
+_MISSING_GLYPH = re.compile(r"\(U\+([0-9A-F]{4,6})\)")
+
+
+def _where_glyph(course: Course, set_code: str | None, message: str) -> SourceLoc | None:
+    """For WeasyPrint's "no font has this character" warning: where the text holding it was written (the
+    lesson, item, outcome or term), so the committee finds the emoji or the CJK word; None for other warnings."""
+    found = _MISSING_GLYPH.search(message)
+    if not found:
+        return None
+    char = chr(int(found[1], 16))
+    cset = course.set(set_code) if set_code else None
+    texts: list[tuple[str, str]] = list(_fragments(course, cset))
+    for s in [cset] if cset else course.sets:
+        texts += [(s.code, s.title)] + [(o.id, o.statement) for o in s.outcomes]
+        texts += [(x.id, x.title) for x in s.lessons] + [(s.code, f"{g.term} {g.definition}") for g in s.glossary]
+    key = next((k for k, text in texts if char in text), None)
+    return course.loc(key, set_code or "program") if key else None
 
 
 def _check_images(
