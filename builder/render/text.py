@@ -3,10 +3,12 @@ a programme requirement in words."""
 
 from __future__ import annotations
 
+from html import escape
+
 import lxml.html
 
 from builder.render.i18n import Catalogue
-from builder.resolve.course import Requirement
+from builder.resolve.course import Course, Requirement
 
 
 def plain(html: str) -> str:
@@ -30,3 +32,14 @@ def requirement_text(req: Requirement, cat: Catalogue) -> str:
         return cat.get("moodle.rule.all_of", title=title, codes=codes)
     title = req.title or cat.get("requirement.choose", choose=req.choose)
     return cat.get("moodle.rule.choose_of", title=title, n=req.choose, codes=codes)
+
+
+def programme_rules_html(course: Course, cat: Catalogue, level: int) -> str:
+    """The programme's description, its requirements in words and its routes, headed at <h`level`> (routes one
+    level below): the front page of a course backup or a cartridge."""
+    p = course.program
+    rules = "".join(f"<li>{escape(requirement_text(r, cat))}</li>" for r in p.requirements)
+    sub = level + 1
+    routes = "".join(f"<h{sub}>{escape(r.title)}</h{sub}>{r.description_html}{r.pass_rule_html}" for r in p.routes)
+    heading = escape(cat.get("pdf.handbook.rules"))
+    return f"{p.description_html}<h{level}>{heading}</h{level}><ul>{rules}</ul>{routes}"

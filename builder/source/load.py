@@ -173,14 +173,7 @@ class _Builder:
             return True
         if frame.pending_key is None:
             if not is_key_scalar:
-                raise _Stop(
-                    report(
-                        "yaml-complex-key",
-                        "a key must be plain text, not a list or mapping",
-                        self.loc(pos),
-                        "write keys as `name: value`",
-                    )
-                )
+                raise self._complex_key(pos)
             key = str(value.source if hasattr(value, "source") else value)
             if value is None:
                 key = ""
@@ -263,6 +256,10 @@ class _Builder:
                 )
             )
 
+    def _complex_key(self, pos: tuple[int, int]) -> _Stop:
+        hint = "write keys as `name: value`"
+        return _Stop(report("yaml-complex-key", "a key must be plain text, not a list or mapping", self.loc(pos), hint))
+
     def _expecting_key(self) -> bool:
         return bool(self.stack) and isinstance(self.stack[-1].container, dict) and (self.stack[-1].pending_key is None)
 
@@ -322,14 +319,7 @@ class _Builder:
                     )
                 )
             if self._expecting_key():
-                raise _Stop(
-                    report(
-                        "yaml-complex-key",
-                        "a key must be plain text, not a list or mapping",
-                        self.loc(pos),
-                        "write keys as `name: value`",
-                    )
-                )
+                raise self._complex_key(pos)
             container: dict[str, Any] | list[Any] = {} if isinstance(ev, events.MappingStartEvent) else []
             if not self.stack:
                 path: KeyPath = ()

@@ -5,21 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.projects import fill_in_items
 
 from builder.cli import main
 from builder.formats.scorm.common import SUSPEND_MAX_12
 from builder.rules.limits import FILL_IN_MAX
-
-
-def _fill_ins(n: int, answer: str) -> str:
-    return "".join(f"""    - id: TST-F{k}
-      type: fill_in
-      outcomes: [TST-1]
-      prompt: Type it.
-      answers: [{answer}]
-      feedback_correct: Yes.
-      feedback_incorrect: No.
-""" for k in range(n))
 
 
 def _check(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -32,7 +22,7 @@ def test_saved_progress_too_long_for_scorm12_fails_check_not_only_build(
 ) -> None:
     f = minimal / "sets" / "tst.yaml"
     many = SUSPEND_MAX_12 // (3 * FILL_IN_MAX) + 1
-    f.write_text(f.read_text().replace("portfolio:", _fill_ins(many, "cutter") + "portfolio:"), encoding="utf-8")
+    f.write_text(f.read_text().replace("portfolio:", fill_in_items(many, "cutter") + "portfolio:"), encoding="utf-8")
     code, err = _check(minimal, capsys)
     assert code == 1
     assert "error[scorm-suspend]" in err and "tst.yaml:" in err
@@ -53,7 +43,7 @@ def test_an_answer_longer_than_the_box_is_refused_at_its_line(
     minimal: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     f = minimal / "sets" / "tst.yaml"
-    f.write_text(f.read_text().replace("portfolio:", _fill_ins(1, "x" * 150) + "portfolio:"), encoding="utf-8")
+    f.write_text(f.read_text().replace("portfolio:", fill_in_items(1, "x" * 150) + "portfolio:"), encoding="utf-8")
     code, err = _check(minimal, capsys)
     line = next(n for n, text in enumerate(f.read_text().splitlines(), 1) if "x" * 150 in text)
     assert code == 1

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from support.projects import FORMATS, MINIMAL, REPO, VALIDATE, build, course_of, real_sets
+from support.projects import FORMATS, MINIMAL, REPO, VALIDATE, build, course_of, fill_in_items, real_sets
 
 from builder.build import pipeline
 from builder.formats.player.package import content, package_files, script_json, suspend_bound
@@ -201,24 +201,13 @@ def test_player_speaks_the_programme_language(minimal: Path) -> None:
     assert data["items"][2]["options"][0]["html"] == "Verdadero"  # true/false labels come from the catalogue
 
 
-def _fill_ins(n: int, answer: str) -> str:
-    return "".join(f"""    - id: TST-F{k}
-      type: fill_in
-      outcomes: [TST-1]
-      prompt: Type it.
-      answers: [{answer}]
-      feedback_correct: Yes.
-      feedback_incorrect: No.
-""" for k in range(n))
-
-
 def test_answers_nobody_can_type_and_oversized_saved_progress_are_errors(minimal: Path) -> None:
     f = minimal / "sets" / "tst.yaml"
     original = f.read_text(encoding="utf-8")
     theme = WriteContext(load_theme("default"), "en")
     # check refuses such an answer at its line (test below); the writer keeps its own guard, shown on a course
     # changed after checking
-    f.write_text(original.replace("portfolio:", _fill_ins(1, "x" * FILL_IN_MAX) + "portfolio:"), encoding="utf-8")
+    f.write_text(original.replace("portfolio:", fill_in_items(1, "x" * FILL_IN_MAX) + "portfolio:"), encoding="utf-8")
     course = course_of(minimal)
     cset = course.sets[0]
     longer = tuple(replace(it, answers=("x" * (FILL_IN_MAX + 1),)) if it.id == "TST-F0" else it for it in cset.items)
@@ -228,7 +217,7 @@ def test_answers_nobody_can_type_and_oversized_saved_progress_are_errors(minimal
     assert diags[0].loc.path.endswith("tst.yaml") and diags[0].loc.line > 1  # at the item, not the file's top
     # 1.2 keeps 4096 characters; every typed answer may take 3 per character
     many = SUSPEND_MAX_12 // (3 * FILL_IN_MAX) + 1
-    f.write_text(original.replace("portfolio:", _fill_ins(many, "cutter") + "portfolio:"), encoding="utf-8")
+    f.write_text(original.replace("portfolio:", fill_in_items(many, "cutter") + "portfolio:"), encoding="utf-8")
     course = course_of(minimal)
     assert suspend_bound(course.sets[0]) > SUSPEND_MAX_12
     assert [d.code for d in scorm_files(course, course.sets[0], theme, "1.2")[1]] == ["scorm-suspend"]
@@ -244,7 +233,7 @@ def test_every_bundled_set_fits_scorm12_suspend_data(curricula: list[Path]) -> N
 def test_check_refuses_a_fill_in_answer_longer_than_the_answer_box(minimal: Path) -> None:
     """150 characters passed `check` and failed `build` (issue 16): one limit, enforced at the source line."""
     f = minimal / "sets" / "tst.yaml"
-    f.write_text(f.read_text(encoding="utf-8").replace("portfolio:", _fill_ins(1, "x" * 150) + "portfolio:"),
+    f.write_text(f.read_text(encoding="utf-8").replace("portfolio:", fill_in_items(1, "x" * 150) + "portfolio:"),
                  encoding="utf-8")
     _, diags = check_curriculum(minimal, base=minimal)
     found = [d for d in diags if d.code == "answer-too-long"]

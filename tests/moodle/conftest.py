@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 from support.chromium import launched
+from support.projects import course_of
+
+from builder.resolve.course import Course
 
 from .site import REPO, Moodle, MoodleMissing, bring_up
 
@@ -47,6 +50,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 def run_id() -> str:
     """A suffix for course short names and user names: runs against one long-lived site never meet."""
     return uuid.uuid4().hex[:8]
+
+
+@pytest.fixture(scope="module")
+def course() -> Course:
+    """The bundled curriculum as the builder resolves it (a module may define its own `course`)."""
+    return course_of(REPO / "curriculum")
 
 
 @pytest.fixture(scope="module")

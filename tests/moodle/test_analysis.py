@@ -74,13 +74,6 @@ class Trainer:
         return self.get(report + "&download=CSV")
 
 
-@pytest.fixture(scope="module")
-def course() -> Course:
-    sources, _ = check_curriculum(REPO / "curriculum")
-    assert sources is not None
-    return resolve(sources)
-
-
 def seed(moodle: Moodle, built: Built, course: Course, code: str, version: str, run_id: str,
          tmp: Path) -> tuple[int, list[Learner], str]:
     short = f"ia{version.replace('.', '')}{run_id}"
@@ -157,6 +150,15 @@ def assert_same_figures(course: Course, report: Path, independent: dict[str, Any
 def analyze(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "builder", "analyze", *args, "--curriculum", str(REPO / "curriculum")],
                           capture_output=True, text=True, timeout=120, cwd=REPO)
+
+
+
+@pytest.fixture(scope="module")
+def course() -> Course:
+    """Located as `coursepack analyze curriculum` reports them: relative to the curriculum folder."""
+    sources, _ = check_curriculum(REPO / "curriculum")
+    assert sources is not None
+    return resolve(sources)
 
 
 def test_a_12_cohort_report_gives_the_planted_flags_at_their_yaml_lines_and_the_same_figures(

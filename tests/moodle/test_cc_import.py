@@ -14,8 +14,7 @@ from typing import Any
 
 import pytest
 
-from builder.resolve.course import Course, resolve
-from builder.rules.check import check_curriculum
+from builder.resolve.course import Course
 
 from .site import REPO, Moodle
 from .test_imports import words
@@ -25,13 +24,6 @@ HELPER = Path(__file__).resolve().parent / "php" / "cp_backup.php"
 MINIMAL = REPO / "tests" / "projects" / "minimal"
 QTYPE = {"single_choice": "multichoice", "multiple_choice": "multichoice", "true_false": "truefalse",
          "fill_in": "shortanswer", "matching": "multichoice", "ordering": "multichoice"}  # CC 1.1 has six types
-
-
-@pytest.fixture(scope="module")
-def course() -> Course:
-    sources, _ = check_curriculum(REPO / "curriculum", base=REPO)
-    assert sources is not None
-    return resolve(sources)
 
 
 @pytest.fixture(scope="module")

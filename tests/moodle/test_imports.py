@@ -12,22 +12,16 @@ import re
 from pathlib import Path
 
 import pytest
-from support.projects import course_of
 
 from builder.resolve.course import Course
 from builder.resolve.items import Item, response_options
 
 from .conftest import Built
-from .site import REPO, Moodle
+from .site import Moodle
 
 pytestmark = [pytest.mark.slow, pytest.mark.moodle, pytest.mark.xdist_group("moodle-imports")]
 QTYPE = {"single_choice": "multichoice", "multiple_choice": "multichoice", "true_false": "truefalse",
          "fill_in": "shortanswer", "matching": "match", "ordering": "ordering"}
-
-
-@pytest.fixture(scope="module")
-def course() -> Course:
-    return course_of(REPO / "curriculum")
 
 
 def words(text: str) -> str:

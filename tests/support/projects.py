@@ -167,3 +167,15 @@ def near_limit(target: Path, fill_ins: int = 13, orderings: int = 6, singles: in
     with path.open("w", encoding="utf-8") as fh:
         yaml.dump(data, fh)
     return root
+
+
+def fill_in_items(n: int, answer: str) -> str:
+    """YAML for `n` fill-in items of the minimal set (ids TST-F0…), each accepting `answer`."""
+    return "".join(f"""    - id: TST-F{k}
+      type: fill_in
+      outcomes: [TST-1]
+      prompt: Type it.
+      answers: [{answer}]
+      feedback_correct: Yes.
+      feedback_incorrect: No.
+""" for k in range(n))

@@ -25,7 +25,7 @@ from builder.formats.cc.qti import ATTEMPTS, assessment
 from builder.formats.pdf.writer import Pdf, embedded_handbook
 from builder.render.context import WriteContext
 from builder.render.i18n import Catalogue
-from builder.render.text import requirement_text
+from builder.render.text import programme_rules_html
 from builder.resolve.course import Course, CourseSet, Lesson, PortfolioTask
 from builder.rules.diagnostics import Diagnostic, report
 
@@ -69,13 +69,6 @@ def _task_html(task: PortfolioTask, cat: Catalogue) -> str:
             f"<p>{escape(shown)}</p><h2>{escape(cat.get('pdf.rubric.title'))}</h2><table><thead><tr>"
             f"<th>{escape(cat.get('pdf.rubric.criterion'))}</th>{head}</tr></thead><tbody>{rows}</tbody></table>"
             f"{task.pass_rule_html}")
-
-
-def _programme_html(course: Course, cat: Catalogue) -> str:
-    p = course.program
-    rules = "".join(f"<li>{escape(requirement_text(r, cat))}</li>" for r in p.requirements)
-    routes = "".join(f"<h3>{escape(r.title)}</h3>{r.description_html}{r.pass_rule_html}" for r in p.routes)
-    return f"{p.description_html}<h2>{escape(cat.get('pdf.handbook.rules'))}</h2><ul>{rules}</ul>{routes}"
 
 
 class _Manifest:
@@ -139,7 +132,7 @@ def cartridge(course: Course, ctx: WriteContext, options: Options) -> tuple[dict
     manifest = _Manifest(course)
     top = manifest.section("PROGRAMME", p.title)
     about = ctx.catalogue.get("pdf.handbook.about")
-    files["programme.html"] = _page(about, _programme_html(course, ctx.catalogue), language)
+    files["programme.html"] = _page(about, programme_rules_html(course, ctx.catalogue, 2), language)
     manifest.resource(top, "PROGRAMME", about, WEBCONTENT, ["programme.html"], "programme.html")
     handbook, found = embedded_handbook(course, ctx, options, "cartridge")
     diags += found

@@ -57,7 +57,7 @@ from builder.formats.scorm import scorm12
 from builder.formats.scorm.common import MANIFEST, scorm_files, scorm_problems
 from builder.render.context import WriteContext
 from builder.render.i18n import Catalogue
-from builder.render.text import number, requirement_text
+from builder.render.text import number, programme_rules_html, requirement_text
 from builder.resolve.course import Course, CourseSet
 from builder.rules.diagnostics import Diagnostic, Severity
 
@@ -106,13 +106,6 @@ def _rule_html(course: Course, cset: CourseSet, cat: Catalogue) -> str:
 
 def _mime(name: str) -> str:
     return _MIME.get(name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
-
-
-def _course_summary(course: Course, cat: Catalogue) -> str:
-    p = course.program
-    rules = "".join(f"<li>{escape(requirement_text(r, cat))}</li>" for r in p.requirements)
-    routes = "".join(f"<h4>{escape(r.title)}</h4>{r.description_html}{r.pass_rule_html}" for r in p.routes)
-    return f"{p.description_html}<h3>{escape(cat.get('pdf.handbook.rules'))}</h3><ul>{rules}</ul>{routes}"
 
 
 class _Files:
@@ -298,7 +291,8 @@ def backup_entries(course: Course, ctx: WriteContext, options: Options | None = 
     if any(d.severity is Severity.ERROR for d in diags):
         return {}, diags
     entries["questions.xml"] = bank.xml()
-    entries["sections/section_1/section.xml"] = _section(1, 0, None, _course_summary(course, ctx.catalogue), top, time)
+    front = programme_rules_html(course, ctx.catalogue, 3)
+    entries["sections/section_1/section.xml"] = _section(1, 0, None, front, top, time)
     entries["sections/section_1/inforef.xml"] = _doc("inforef", [])
     entries.update(_course_files(course, ctx.catalogue, time, competency_links(
         framework, [o.id for s in sets for o in s.outcomes], RULE_OUTCOME_NONE, course=True)))
@@ -346,7 +340,8 @@ def _course_files(course: Course, cat: Catalogue, time: int, competencies: Tree)
     return {
         "course/course.xml": _doc("course", [
             ("shortname", p.id), ("fullname", p.title), ("idnumber", f"{p.id}-{p.version}"),
-            ("summary", _course_summary(course, cat)), ("summaryformat", 1), ("format", "topics"), ("showgrades", 1),
+            ("summary", programme_rules_html(course, cat, 3)), ("summaryformat", 1), ("format", "topics"),
+            ("showgrades", 1),
             ("newsitems", 0), ("startdate", 0), ("enddate", 0), ("marker", 0), ("maxbytes", 0), ("legacyfiles", 0),
             ("showreports", 0), ("visible", 1), ("groupmode", 0), ("groupmodeforce", 0), ("defaultgroupingid", 0),
             ("lang", ""), ("theme", ""), ("timecreated", time), ("timemodified", time), ("requested", 0),
