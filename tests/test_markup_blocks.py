@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from builder.render.markup import BLOCKS, block, sanitize
+from builder.source.markup import BLOCKS, block, sanitize
 
 
 @pytest.mark.parametrize("kind", [k for k in BLOCKS if k != "details"])

@@ -14,10 +14,10 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from builder.render import markup
 from builder.resolve.items import Item, resolve_item
 from builder.rules.diagnostics import SourceLoc
 from builder.rules.sources import SetSource, Sources
+from builder.source import markup
 from builder.source.model import Bloom, CompetencySet
 from builder.source.model import Lesson as LessonSource
 from builder.source.model import Reading as ReadingSource

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from builder.render import markup
+from builder.source import markup
 from builder.source.model import Bloom, FillIn, Matching, MultipleChoice, Ordering, SingleChoice, TrueFalse
 
 KEYS = "abcdefghijklmnopqrstuvwxyz"  # the model allows at most 10 choices, pairs or steps

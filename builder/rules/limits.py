@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from builder.render import markup
 from builder.rules.diagnostics import Diagnostic, report
+from builder.source import markup
 from builder.source.load import Document, KeyPath
 from builder.source.model import CompetencySet
 

@@ -16,9 +16,9 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from builder.render.markup import references
 from builder.rules.diagnostics import Diagnostic, SourceLoc, report
 from builder.source.load import Document, KeyPath
+from builder.source.markup import references
 from builder.source.model import CompetencySet
 from builder.source.safe_io import UnsafeFile, read_confined
 

@@ -27,11 +27,11 @@ from pypdf import PdfReader
 from builder import formats
 from builder.formats.base import Options
 from builder.formats.pdf import parts, view, writer
-from builder.render import markup
 from builder.render.context import WriteContext
 from builder.render.themes import load_theme
 from builder.resolve.course import Course, resolve
 from builder.rules.check import check_curriculum
+from builder.source import markup
 
 REPO = Path(__file__).resolve().parents[2]
 MM = 72 / 25.4

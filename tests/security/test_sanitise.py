@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from builder.render import markup
 from builder.resolve.course import resolve
 from builder.rules.check import check_curriculum
+from builder.source import markup
 
 from .payloads import XSS_PAYLOADS, unsafe_markup
 
