@@ -138,3 +138,19 @@ def test_section_rules_name_untitled_requirements_in_the_programme_language(tmp_
                         if m.name.endswith("/section.xml")]
         text = "".join(sections)
         assert required in text and elective in text, language
+
+
+def test_the_course_starts_on_the_programme_release_date(tmp_path: Path) -> None:
+    """Not 1 January 1970: the Restore page offers the backup's start date, and a trainer would have to fix it."""
+    import calendar
+    import datetime as dt
+
+    mbz = _build(MINIMAL, tmp_path / "a")
+    with tarfile.open(mbz, "r:gz") as tar:
+        course = etree.fromstring(tar.extractfile("course/course.xml").read())  # type: ignore[union-attr]
+        info = etree.fromstring(tar.extractfile("moodle_backup.xml").read())  # type: ignore[union-attr]
+    released = re.search(r"^released: (\S+)", (MINIMAL / "program.yaml").read_text(), re.M)
+    assert released
+    expected = str(calendar.timegm(dt.date.fromisoformat(released[1]).timetuple()))
+    assert course.findtext("startdate") == expected
+    assert info.findtext("information/original_course_startdate") == expected

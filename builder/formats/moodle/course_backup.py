@@ -318,7 +318,7 @@ def backup_entries(course: Course, ctx: WriteContext, options: Options | None = 
         ("original_wwwroot", "https://coursepack.invalid"),
         ("original_site_identifier_hash", hashlib.md5(f"coursepack {p.id}".encode()).hexdigest()),
         ("original_course_id", 1), ("original_course_format", "topics"), ("original_course_fullname", p.title),
-        ("original_course_shortname", p.id), ("original_course_startdate", 0), ("original_course_enddate", 0),
+        ("original_course_shortname", p.id), ("original_course_startdate", time), ("original_course_enddate", 0),
         ("original_course_contextid", 2), ("original_system_contextid", 1),
         ("details", [(f"detail backup_id={backup_id}", [
             ("type", "course"), ("format", "moodle2"), ("interactive", 1), ("mode", 10), ("execution", 1),
@@ -342,7 +342,7 @@ def _course_files(course: Course, cat: Catalogue, time: int, competencies: Tree)
             ("shortname", p.id), ("fullname", p.title), ("idnumber", f"{p.id}-{p.version}"),
             ("summary", programme_rules_html(course, cat, 3)), ("summaryformat", 1), ("format", "topics"),
             ("showgrades", 1),
-            ("newsitems", 0), ("startdate", 0), ("enddate", 0), ("marker", 0), ("maxbytes", 0), ("legacyfiles", 0),
+            ("newsitems", 0), ("startdate", time), ("enddate", 0), ("marker", 0), ("maxbytes", 0), ("legacyfiles", 0),
             ("showreports", 0), ("visible", 1), ("groupmode", 0), ("groupmodeforce", 0), ("defaultgroupingid", 0),
             ("lang", ""), ("theme", ""), ("timecreated", time), ("timemodified", time), ("requested", 0),
             ("showactivitydates", 0), ("showcompletionconditions", 1), ("pdfexportfont", None),
