@@ -109,3 +109,4 @@ def test_handbook_cover_without_short_title_prints_the_title_once(tmp_path: Path
     assert main(["build", str(project), "--out", str(dist), "--format", "pdf", "-q"]) == 0
     cover = PdfReader(dist / "pdf" / "handbook.pdf").pages[0].extract_text()
     assert " ".join(cover.split()).count("Bakery Food Safety Certificate") == 1, cover
+    assert not [line for line in cover.splitlines() if line.rstrip().endswith(("-", "\u2010", "\u00ad"))], cover
