@@ -100,14 +100,18 @@ def _catalog_run(count: int, fmts: str, work: Path) -> tuple[float, float, float
     cmd = [str(REPO / ".venv/bin/coursepack"), "build", str(root), "--out", str(work / f"dist{count}"), "--force"]
     cmd += ["--format", fmts, "-j", "2"]
     start, peak, peak_pss = time.perf_counter(), 0, 0
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    while proc.poll() is None:
-        peak = max(peak, _tree_rss_kib(proc.pid))
-        peak_pss = max(peak_pss, _tree_pss_kib(proc.pid))
-        time.sleep(0.05)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"catalogue of {count} failed:\n{proc.stderr.read() if proc.stderr else ''}")
+    # stderr to a file, not a pipe nobody reads while it runs: 200 sets' progress lines filled the pipe
+    # and the build blocked writing to it, its workers idle
+    with tempfile.TemporaryFile("w+") as log:
+        proc = subprocess.Popen(cmd + ["-q"], stdout=subprocess.DEVNULL, stderr=log, text=True)
+        while proc.poll() is None:
+            peak = max(peak, _tree_rss_kib(proc.pid))
+            peak_pss = max(peak_pss, _tree_pss_kib(proc.pid))
+            time.sleep(0.2)
+        elapsed = time.perf_counter() - start
+        if proc.returncode != 0:
+            log.seek(0)
+            raise SystemExit(f"catalogue of {count} failed:\n{log.read()[-4000:]}")
     return elapsed, peak / 1024, peak_pss / 1024
 
 
