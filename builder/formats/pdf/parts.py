@@ -33,7 +33,12 @@ import pikepdf
 # A handbook with more sets than this is rendered in parts of this many sets' summaries or rubrics.
 PART_SETS = 25
 
-_CHAPTERS = (("summaries", "set-summary"), ("rubrics", "set-rubrics"))
+# The chapters in the order the handbook prints them, each cut between its sets where each set starts a
+# page (summaries, rubrics); the references run on from set to set, so they stay one part (text only).
+# A programme without portfolio tasks or readings has no rubrics or references chapter.
+_CHAPTERS: tuple[tuple[str, str | None], ...] = (
+    ("summaries", "set-summary"), ("rubrics", "set-rubrics"), ("references", None)
+)
 
 
 @dataclass(frozen=True)
@@ -50,19 +55,19 @@ def split(html: str, per_part: int) -> tuple[str, list[Part], str] | None:
     if body_open is None or body_close < 0:
         return None
     head, tail = html[: body_open.end()], html[body_close:]
-    starts = []
-    for chapter, _ in _CHAPTERS:
+    chapters, starts = [], []
+    for chapter, item_tag in _CHAPTERS:
         found = re.search(rf'<section class="chapter {chapter}"', html)
-        if found is None:
-            return None
-        starts.append(found.start())
-    if starts != sorted(starts):
+        if found is not None:
+            chapters.append((chapter, item_tag))
+            starts.append(found.start())
+    if not chapters or chapters[0][0] != "summaries" or starts != sorted(starts):
         return None
     parts = [Part(html[body_open.end() : starts[0]], False)]
     ends = [*starts[1:], body_close]
-    for (chapter, item_tag), start, end in zip(_CHAPTERS, starts, ends, strict=True):
+    for (chapter, item_tag), start, end in zip(chapters, starts, ends, strict=True):
         close = html.rfind("</section>", start, end)
-        items = [m.start() for m in re.finditer(rf'<section class="{item_tag}"', html[start:close])]
+        items = [m.start() for m in re.finditer(rf'<section class="{item_tag}"', html[start:close])] if item_tag else []
         if not items:
             parts.append(Part(html[start:end], False))
             continue
