@@ -13,7 +13,8 @@ from builder.analysis import stats
 from builder.analysis.records import Export, Response
 from builder.resolve.course import Course, CourseSet
 from builder.resolve.items import Item, MatchingItem, MultipleChoiceItem, OrderingItem, SingleChoiceItem, TrueFalseItem
-from builder.rules.diagnostics import Diagnostic, SourceLoc, report
+from builder.rules.diagnostics import Diagnostic, SourceLoc
+from builder.rules.registry import report
 
 
 @dataclass(frozen=True)

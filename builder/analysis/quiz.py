@@ -10,7 +10,8 @@ from dataclasses import replace
 from builder.analysis.records import Attempt, Export
 from builder.resolve.course import Course
 from builder.resolve.items import FillInItem, MultipleChoiceItem, SingleChoiceItem, TrueFalseItem
-from builder.rules.diagnostics import Diagnostic, report
+from builder.rules.diagnostics import Diagnostic
+from builder.rules.registry import report
 
 TAG = re.compile(r"<[^>]+>")
 # The types a Moodle quiz Responses export names by text (matching and ordering summaries are not read).

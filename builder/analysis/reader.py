@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.analysis.records import Attempt, Export, ReportError, Response
-from builder.rules.diagnostics import Diagnostic, SourceLoc, report
+from builder.rules.diagnostics import Diagnostic, SourceLoc
+from builder.rules.registry import report
 
 MAX_BYTES = 64 * 1024 * 1024  # a 64 MB report is ~300 000 attempts; anything larger is not an export
 INTERACTION_COLUMN = re.compile(r"^(Question|Response|Right answer|Result|Latency) (\d+)$")

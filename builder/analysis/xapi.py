@@ -13,7 +13,8 @@ import urllib.parse
 from typing import Any
 
 from builder.analysis.records import Attempt, Export, ReportError, Response
-from builder.rules.diagnostics import Diagnostic, SourceLoc, report
+from builder.rules.diagnostics import Diagnostic, SourceLoc
+from builder.rules.registry import report
 
 ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
 LANG_PREFIX = re.compile(r"^\{lang=[^}]*\}")

@@ -24,7 +24,8 @@ from builder.build.cache import Cache, job_key
 from builder.build.fingerprint import code_digest
 from builder.build.output import OutDir, Staging
 from builder.formats.base import Job, Options
-from builder.rules.diagnostics import Diagnostic, Severity, SourceLoc, report
+from builder.rules.diagnostics import Diagnostic, Severity, SourceLoc
+from builder.rules.registry import report
 
 if TYPE_CHECKING:
     from builder.render.context import WriteContext

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from builder.rules.diagnostics import Diagnostic, Severity, SourceLoc, report
+from builder.rules.diagnostics import Diagnostic, Severity, SourceLoc
+from builder.rules.registry import report
 
 if TYPE_CHECKING:
     from builder.render.context import WriteContext

@@ -19,7 +19,8 @@ from jinja2 import nodes
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from builder.rules.diagnostics import Diagnostic, SourceLoc, report
+from builder.rules.diagnostics import Diagnostic, SourceLoc
+from builder.rules.registry import report
 from builder.source.safe_io import UnsafeFile, read_confined, regular_files, unsafe_entries
 
 THEMES_DIR = Path(__file__).resolve().parents[2] / "themes"

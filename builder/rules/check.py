@@ -16,8 +16,9 @@ from typing import Any, assert_never
 from builder.render.themes import theme_diagnostics
 from builder.rules import limits
 from builder.rules import program as program_rules
-from builder.rules.diagnostics import Diagnostic, SourceLoc, report
+from builder.rules.diagnostics import Diagnostic, SourceLoc
 from builder.rules.lint import lint
+from builder.rules.registry import report
 from builder.rules.sources import SetSource, Sources
 from builder.source.load import MAX_BYTES, Document, KeyPath, load_file
 from builder.source.media import check_media

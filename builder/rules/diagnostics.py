@@ -53,23 +53,3 @@ class Diagnostic:
     def from_json(cls, raw: dict[str, Any]) -> Diagnostic:
         path, line, col = raw["loc"]
         return cls(Severity(raw["severity"]), raw["code"], raw["message"], SourceLoc(path, line, col), raw["hint"])
-
-
-def report(code: str, message: str, loc: SourceLoc, hint: str | None = None) -> Diagnostic:
-    """A problem under its declared code; the severity is the registry's (builder/rules/registry.py)."""
-    from builder.rules.registry import RULES  # the registry imports Severity from here
-
-    return Diagnostic(RULES[code].severity, code, message, loc, hint)
-
-
-def error(code: str, message: str, loc: SourceLoc, hint: str | None = None) -> Diagnostic:
-    # transitional: new code calls report(); the registry's severity wins for a declared code
-    from builder.rules.registry import RULES
-
-    return report(code, message, loc, hint) if code in RULES else Diagnostic(Severity.ERROR, code, message, loc, hint)
-
-
-def warning(code: str, message: str, loc: SourceLoc, hint: str | None = None) -> Diagnostic:
-    from builder.rules.registry import RULES
-
-    return report(code, message, loc, hint) if code in RULES else Diagnostic(Severity.WARNING, code, message, loc, hint)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from builder.rules.diagnostics import Diagnostic, report
+from builder.rules.diagnostics import Diagnostic
+from builder.rules.registry import report
 from builder.source import markup
 from builder.source.load import Document, KeyPath
 from builder.source.model import CompetencySet

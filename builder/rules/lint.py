@@ -14,7 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
-from builder.rules.diagnostics import Diagnostic, report
+from builder.rules.diagnostics import Diagnostic
+from builder.rules.registry import report
 from builder.source.load import Document, KeyPath
 from builder.source.model import Choice, CompetencySet, LintSettings
 

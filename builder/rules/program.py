@@ -3,7 +3,8 @@ against the rubrics, its language against the theme's strings."""
 
 from __future__ import annotations
 
-from builder.rules.diagnostics import Diagnostic, SourceLoc, report
+from builder.rules.diagnostics import Diagnostic, SourceLoc
+from builder.rules.registry import report
 from builder.rules.sources import SetSource
 from builder.source.load import Document
 from builder.source.model import Program

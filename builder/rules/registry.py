@@ -1,17 +1,16 @@
 """Every diagnostic code, declared once: its severity, what it means and what to do about it.
 
-A stage reports a problem with `report(code, message, loc, hint)` (builder.rules.diagnostics), which
-takes the severity from here, so one code cannot be an error in one place and a warning in another.
-The docs' message reference is generated from this table, and a test reads every `report(...)` in
-builder/ to prove each code it names is declared here and each code declared here is reported
-somewhere.
+A stage reports a problem with `report(code, message, loc, hint)`, which takes the severity from here,
+so one code cannot be an error in one place and a warning in another. The docs' message reference is
+generated from this table, and a test reads every `report(...)` in builder/ to prove each code it
+names is declared here and each code declared here is reported somewhere.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from builder.rules.diagnostics import Severity
+from builder.rules.diagnostics import Diagnostic, Severity, SourceLoc
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -235,3 +234,8 @@ _ALL = [
 
 RULES: dict[str, Rule] = {r.code: r for r in _ALL}
 assert len(RULES) == len(_ALL), "a code is declared twice"
+
+
+def report(code: str, message: str, loc: SourceLoc, hint: str | None = None) -> Diagnostic:
+    """A problem under its declared code, with the severity declared for it."""
+    return Diagnostic(RULES[code].severity, code, message, loc, hint)

@@ -17,7 +17,8 @@ from typing import Any
 from ruamel.yaml import YAML, events
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from builder.rules.diagnostics import Diagnostic, SourceLoc, report
+from builder.rules.diagnostics import Diagnostic, SourceLoc
+from builder.rules.registry import report
 from builder.source.safe_io import UnsafeFile, read_confined
 from builder.source.yaml_errors import position as _pos
 from builder.source.yaml_errors import syntax_error

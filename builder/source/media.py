@@ -16,7 +16,8 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from builder.rules.diagnostics import Diagnostic, SourceLoc, report
+from builder.rules.diagnostics import Diagnostic, SourceLoc
+from builder.rules.registry import report
 from builder.source.load import Document, KeyPath
 from builder.source.markup import references
 from builder.source.model import CompetencySet

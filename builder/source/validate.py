@@ -11,7 +11,8 @@ from typing import Any, TypeVar, Union
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from builder.rules.diagnostics import Diagnostic, report
+from builder.rules.diagnostics import Diagnostic
+from builder.rules.registry import report
 from builder.source.load import Document, KeyPath
 
 M = TypeVar("M", bound=BaseModel)

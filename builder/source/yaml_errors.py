@@ -8,7 +8,8 @@ from typing import Any
 
 from ruamel.yaml.error import YAMLError
 
-from builder.rules.diagnostics import Diagnostic, SourceLoc, report
+from builder.rules.diagnostics import Diagnostic, SourceLoc
+from builder.rules.registry import report
 
 
 def position(mark: Any) -> tuple[int, int]:

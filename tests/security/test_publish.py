@@ -18,7 +18,8 @@ import pytest
 from builder import formats
 from builder.build import pipeline, publish
 from builder.cli import main
-from builder.rules.diagnostics import SourceLoc, report
+from builder.rules.diagnostics import SourceLoc
+from builder.rules.registry import report
 
 FAST = ["scorm12", "moodle_xml"]
 

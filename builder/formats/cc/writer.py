@@ -27,7 +27,8 @@ from builder.render.context import WriteContext
 from builder.render.i18n import Catalogue
 from builder.render.text import programme_rules_html
 from builder.resolve.course import Course, CourseSet, Lesson, PortfolioTask
-from builder.rules.diagnostics import Diagnostic, report
+from builder.rules.diagnostics import Diagnostic
+from builder.rules.registry import report
 
 NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 LOMM = "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest"

@@ -33,7 +33,8 @@ from builder.resolve.items import (
     SingleChoiceItem,
     TrueFalseItem,
 )
-from builder.rules.diagnostics import Diagnostic, report
+from builder.rules.diagnostics import Diagnostic
+from builder.rules.registry import report
 
 # question_bank::fraction_options_full() as percentages with Moodle's 7 decimals of a fraction:
 # p/q for q <= 6, p/10, 1/q for q <= 10, 1/20 (and their negatives).

@@ -28,7 +28,8 @@ from builder.formats.pdf.sandbox import VIRTUAL_ROOT, GuardedFetcher, Policy, Re
 from builder.render.context import WriteContext
 from builder.render.i18n import Catalogue
 from builder.resolve.course import Course, CourseSet
-from builder.rules.diagnostics import Diagnostic, Severity, SourceLoc, error, report
+from builder.rules.diagnostics import Diagnostic, Severity, SourceLoc
+from builder.rules.registry import report
 from builder.source.model import Bloom
 
 PAPER_CSS = {"a4": "A4", "letter": "letter"}
@@ -82,7 +83,7 @@ class Pdf(Format):
             data, logged = render(prepared)
         except Refused as exc:
             loc = dict(prepared.where).get(exc.url, prepared.loc)
-            return [*diags, error("pdf-fetch-refused", f"PDF renderer refused {exc.url}: {exc.reason}", loc)]
+            return [*diags, report("pdf-fetch-refused", f"PDF renderer refused {exc.url}: {exc.reason}", loc)]
         diags += [report("pdf-render", f"WeasyPrint: {message}", _where_glyph(course, job.set_code, message)
                          or prepared.loc) for message in logged]
         out.write_bytes(prepared.name, data)
@@ -215,7 +216,8 @@ def _check_images(
             reason = policy.problem(img.src)
             if reason:
                 hint = "list the image under the set's assets: (path and alt) and refer to it by that path"
-                diags.append(error("pdf-image-refused", f"image {img.src!r} cannot go into a PDF: {reason}", loc, hint))
+                message = f"image {img.src!r} cannot go into a PDF: {reason}"
+                diags.append(report("pdf-image-refused", message, loc, hint))
             elif not img.alt and not policy.alt_for(img.src):
                 message = f"image {img.src!r} has no text alternative"
                 diags.append(report("image-no-alt", message, loc, "write ![what it shows](path)"))

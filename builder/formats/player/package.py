@@ -30,8 +30,9 @@ from builder.resolve.items import (
     TrueFalseItem,
     response_options,
 )
-from builder.rules.diagnostics import Diagnostic, report
+from builder.rules.diagnostics import Diagnostic
 from builder.rules.limits import FILL_IN_MAX
+from builder.rules.registry import report
 
 LAUNCH = "index.html"
 PLAYER_DIR = "player"

@@ -17,7 +17,8 @@ from builder.formats.base import Format, Job, Options
 from builder.formats.player.package import LAUNCH, package_files, player_problems, suspend_bound
 from builder.render.context import WriteContext
 from builder.resolve.course import Course, CourseSet
-from builder.rules.diagnostics import Diagnostic, Severity, report
+from builder.rules.diagnostics import Diagnostic, Severity
+from builder.rules.registry import report
 
 MANIFEST = "imsmanifest.xml"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
