@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from pypdf import PdfReader
+from pypdf.generic import Destination
 
 
 def structure(reader: PdfReader) -> list[Any]:
@@ -29,3 +30,19 @@ def heading_levels(reader: PdfReader) -> list[int]:
     """Levels of the H1…H6 elements of the tagged structure, in document order."""
     tags = (str(node.get("/S", "")) for node in structure(reader))
     return [int(tag[2]) for tag in tags if re.fullmatch(r"/H[1-6]", tag)]
+
+
+def outline(reader: PdfReader) -> list[tuple[str, int, int]]:
+    """(title, depth, page index) of every bookmark, depth-first."""
+    out: list[tuple[str, int, int]] = []
+
+    def walk(items: list[Any], depth: int) -> None:
+        for entry in items:
+            if isinstance(entry, list):
+                walk(entry, depth + 1)
+            else:
+                assert isinstance(entry, Destination)
+                out.append((str(entry.title), depth, reader.get_destination_page_number(entry)))
+
+    walk(reader.outline, 0)
+    return out

@@ -15,12 +15,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import pytest
-from pdf_structure import structure
+from pdf_structure import outline, structure
 from pypdf import PdfReader
-from pypdf.generic import Destination
 
 from builder.build import pipeline
 from builder.build.output import OutDir
@@ -147,22 +145,6 @@ def headings(html: str) -> list[str]:
     parser = _Headings()
     parser.feed(html)
     return parser.found
-
-
-def outline(reader: PdfReader) -> list[tuple[str, int, int]]:
-    """(title, depth, page index) of every bookmark, depth-first."""
-    out: list[tuple[str, int, int]] = []
-
-    def walk(items: list[Any], depth: int) -> None:
-        for entry in items:
-            if isinstance(entry, list):
-                walk(entry, depth + 1)
-            else:
-                assert isinstance(entry, Destination)
-                out.append((str(entry.title), depth, reader.get_destination_page_number(entry)))
-
-    walk(reader.outline, 0)
-    return out
 
 
 _STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})

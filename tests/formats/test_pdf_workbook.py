@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pdf_structure import heading_levels
+from pdf_structure import heading_levels, outline
 from PIL import Image
 from pypdf import PdfReader
 
@@ -438,20 +438,6 @@ def _pages_text(pdf: bytes) -> list[str]:
         return text(Path(f.name)).split("\f")
 
 
-def _outline_of(reader: PdfReader) -> list[tuple[str, int, int]]:
-    out: list[tuple[str, int, int]] = []
-
-    def walk(items: list[Any], depth: int) -> None:
-        for entry in items:
-            if isinstance(entry, list):
-                walk(entry, depth + 1)
-            else:
-                out.append((str(entry.title), depth, reader.get_destination_page_number(entry)))
-
-    walk(reader.outline, 0)
-    return out
-
-
 @pytest.mark.slow
 def test_handbook_in_parts_reads_as_the_whole_one() -> None:
     """The handbook of a large catalogue is laid out in parts and joined (parts.py); on the bundled
@@ -468,7 +454,7 @@ def test_handbook_in_parts_reads_as_the_whole_one() -> None:
     a, b = PdfReader(io.BytesIO(whole)), PdfReader(io.BytesIO(joined))
     assert len(b.pages) == len(a.pages)
     assert _pages_text(joined) == _pages_text(whole)
-    assert _outline_of(b) == _outline_of(a)
+    assert outline(b) == outline(a)
     assert heading_levels(b) == heading_levels(a)
     root_b: Any = b.trailer["/Root"]
     for key in ("/Lang", "/MarkInfo", "/PageMode", "/ViewerPreferences", "/Metadata"):
