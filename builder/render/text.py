@@ -29,9 +29,9 @@ def requirement_text(req: Requirement, cat: Catalogue) -> str:
     codes = ", ".join(req.codes)
     if req.choose is None:
         title = req.title or cat.get("requirement.required")
-        return cat.get("moodle.rule.all_of", title=title, codes=codes)
+        return cat.get("requirement.all_of", title=title, codes=codes)
     title = req.title or cat.get("requirement.choose", choose=req.choose)
-    return cat.get("moodle.rule.choose_of", title=title, n=req.choose, codes=codes)
+    return cat.get("requirement.choose_of", title=title, n=req.choose, codes=codes)
 
 
 def programme_rules_html(course: Course, cat: Catalogue, level: int) -> str:

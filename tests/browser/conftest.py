@@ -41,9 +41,9 @@ class _Quiet(SimpleHTTPRequestHandler):
 class Site:
     url: str
     root: Path
-    largest: str | None  # the bundled set with the longest possible state, if any set checks clean
+    largest: str  # the bundled set with the longest possible state
     bound: int  # that set's suspend_data bound, as the builder computes it
-    real: Path | None = None  # the bundled sets that check clean, as a project (see projects.real_sets)
+    real: Path  # every bundled set, each checked clean on its own, as a project (see projects.real_sets)
     codes: tuple[str, ...] = ()  # their codes: each set's package is on the site for both versions
 
     def package(self, version: str, name: str) -> str:
