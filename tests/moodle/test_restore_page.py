@@ -76,8 +76,13 @@ def through_the_page(moodle: Moodle, mbz: Path, framework: str, course: Course,
         row.get_by_role("link", name="Restore", exact=True).click()
 
         _at(page, STAGES[0], seen["stages"])  # Confirm: the backup's details, its sections and activities
+        # Moodle streams this page (it unpacks the .mbz behind a progress bar after printing the stage bar), so the
+        # stage bar is there long before the details: read them once the page's last part, its button, has come
+        confirm = page.locator("div.continuebutton").get_by_role("button", name="Continue")
+        confirm.wait_for(state="visible")
+        page.wait_for_load_state("load")
         seen["confirm_text"] = page.locator("[role=main]").inner_text()
-        page.locator("div.continuebutton").get_by_role("button", name="Continue").click()
+        confirm.click()
 
         _at(page, STAGES[1], seen["stages"])  # Destination: "Restore as a new course", in the default category
         new_course = page.locator(".bcs-new-course")
