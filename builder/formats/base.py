@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:  # kept out of the import path so `coursepack build` with nothing to do starts fast
@@ -34,10 +36,28 @@ class Job:
         return f"{self.format}:{self.set_code or 'program'}"
 
 
+@dataclass(frozen=True)
+class Made:
+    """The files written by the jobs a job needs, as the pipeline hands them over: a format that packs another
+    format's output (the handbook inside the course backup, the guides inside the cartridge) gets those files
+    here instead of running that format itself, so each file is made once and is the same in both places."""
+
+    files: Mapping[Job, Mapping[str, Path]] = field(default_factory=dict)  # job → {name under its folder: file}
+
+    def read(self, job: Job) -> dict[str, bytes]:
+        """The job's files by name; empty when it wrote none (its own messages say why)."""
+        return {name: path.read_bytes() for name, path in sorted(self.files.get(job, {}).items())}
+
+
+NOTHING_MADE = Made()
+
+
 class Format(ABC):
     name: ClassVar[str]
     folder: ClassVar[str]  # top-level folder in dist/
     version: ClassVar[str] = "1"  # bump when output changes for the same input (cache key)
+    # Formats whose files this one packs into its own: a build of this format builds them too, first
+    uses: ClassVar[tuple[str, ...]] = ()
 
     def option_key(self, options: Options) -> list[str]:
         """The options this format's output depends on, for its cache key: none unless it says so, so that
@@ -51,6 +71,11 @@ class Format(ABC):
     def jobs(self, course: Course) -> list[Job]:
         return [Job(self.name, s.code) for s in course.sets]
 
+    def needs(self, course: Course, job: Job) -> list[Job]:
+        """The jobs (of the `uses` formats) whose files this job packs: the pipeline runs them first and
+        passes their files to write() as `made`; their cache keys are part of this job's."""
+        return []
+
     def inputs(self, course: Course, job: Job) -> Course:
         """The part of the course this job reads: the writer gets only this, and the job's cache
         key hashes only this. Formats that read less than everything narrow it."""
@@ -63,5 +88,7 @@ class Format(ABC):
         return []
 
     @abstractmethod
-    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
-        """Write the job's files through `out`; return output-specific warnings."""
+    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options,
+              made: Made = NOTHING_MADE) -> list[Diagnostic]:
+        """Write the job's files through `out`; return output-specific warnings. `made` holds the files of
+        the jobs needs() named, and nothing for a format that needs none."""
