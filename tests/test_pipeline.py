@@ -282,3 +282,55 @@ def test_a_file_saved_while_a_build_runs_is_seen_by_the_next_build(
     again = _build(minimal, dist)
     assert not again.up_to_date
     assert sorted(j.label for j in again.rebuilt) == ["competency_csv:program", "moodle_xml:TST"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_format_that_packs_others_builds_them_first_and_holds_their_very_bytes(
+    minimal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """The course backup and the cartridge pack the pdf and scorm12 formats' files (Format.needs): asked for
+    alone, they build those formats too, and each PDF is laid out once per build, not again inside them."""
+    import zipfile
+
+    from builder.formats.pdf import writer as pdf
+
+    laid_out: list[str] = []
+    real_render = pdf.render
+    monkeypatch.setattr(pdf, "render", lambda prepared: laid_out.append(prepared.name) or real_render(prepared))
+    finished: list[str] = []
+
+    class Order:
+        def planned(self, jobs: list[pipeline.Job]) -> None: ...
+
+        def finished(self, job: pipeline.Job, status: str, seconds: float) -> None:
+            finished.append(job.label)
+
+    dist = tmp_path / "dist"
+    result = pipeline.build(minimal, dist, ["cc", "moodle_course"], workers=workers, progress=Order(),
+                            cache_dir=tmp_path / "cache")
+    assert result.ok, [d.render() for d in result.diagnostics]
+    assert {j.format for j in result.jobs} == {"cc", "moodle_course", "pdf", "scorm12"}
+    if workers == 1:  # (forked workers lay out in their own memory)
+        assert sorted(laid_out) == ["TST.pdf", "handbook.pdf"]  # one guide, one handbook: nothing laid out twice
+    with zipfile.ZipFile(dist / "cc" / "mini.imscc") as cartridge:
+        assert cartridge.read("handbook.pdf") == (dist / "pdf" / "handbook.pdf").read_bytes()
+        assert cartridge.read("TST/TST.pdf") == (dist / "pdf" / "TST.pdf").read_bytes()
+    # the jobs that pack come last, after what they pack
+    assert len(finished) == 5, finished
+    assert finished.index("cc:program") > max(finished.index("pdf:program"), finished.index("pdf:TST"))
+    assert finished.index("moodle_course:program") > max(finished.index("pdf:program"), finished.index("scorm12:TST"))
+
+
+def test_what_changes_a_packed_file_rebuilds_what_packs_it(minimal: Path, tmp_path: Path) -> None:
+    """`--paper letter` changes the PDFs, hence the cartridge that holds them; the SCORM 2004 packages, which hold
+    no PDF, come from the cache."""
+    dist = tmp_path / "dist"
+    assert _build(minimal, dist, ["cc", "scorm2004"]).ok
+    again = _build(minimal, dist, ["cc", "scorm2004"], options=pipeline.Options(paper="letter"))
+    assert again.ok
+    assert sorted(j.label for j in again.rebuilt) == ["cc:program", "pdf:TST", "pdf:program"]
+
+
+def test_with_uses_adds_the_packed_formats_once() -> None:
+    assert formats.with_uses(["moodle_course", "cc", "pdf"]) == ["moodle_course", "pdf", "scorm12", "cc"]
+    assert formats.with_uses(["scorm2004"]) == ["scorm2004"]

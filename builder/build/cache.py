@@ -25,9 +25,11 @@ def theme_digest(theme: Theme) -> str:
     return files_digest(theme.files())
 
 
-def job_key(course: Course, job: Job, fmt: Format, theme_hash: str, options: Options) -> str:
+def job_key(course: Course, job: Job, fmt: Format, theme_hash: str, options: Options,
+            used: list[str] | None = None) -> str:
+    """`used`: the keys of the jobs whose files this one packs (Format.needs)."""
     content = course.set_digest(job.set_code) if job.set_code else course.digest_all()
-    parts = {
+    parts: dict[str, object] = {
         "format": fmt.name,
         "format_version": fmt.version,
         "code": code_digest(),
@@ -37,6 +39,8 @@ def job_key(course: Course, job: Job, fmt: Format, theme_hash: str, options: Opt
         "content": content,
         "job": job.label,
     }
+    if used:  # absent for the jobs that pack nothing, so their keys stayed as they were
+        parts["used"] = used
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 

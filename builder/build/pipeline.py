@@ -13,7 +13,7 @@ import signal
 import time
 import traceback
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -23,7 +23,7 @@ from builder.build import fingerprint, publish
 from builder.build.cache import Cache, job_key
 from builder.build.fingerprint import code_digest
 from builder.build.output import OutDir, Staging
-from builder.formats.base import Job, Options
+from builder.formats.base import NOTHING_MADE, Job, Made, Options
 from builder.rules.diagnostics import Diagnostic, Severity, SourceLoc
 from builder.rules.registry import report
 
@@ -33,15 +33,13 @@ if TYPE_CHECKING:
 
 # Rough relative cost, so the pool starts the long jobs first.
 _COST = {"pdf": 10, "scorm12": 2, "scorm2004": 2}
-# Programme-wide jobs that lay out the whole handbook (the PDF's own, and the copies inside the Moodle
-# course backup and the Common Cartridge): the longest single jobs. Started last, one of them kept a
-# worker busy after the other had nothing left to do.
+# The handbook lays out the whole programme: the longest single job. Started last, it kept a worker busy after
+# the other had nothing left to do; the course backup and the cartridge, which pack it, wait for it anyway.
 _HANDBOOK_COST = 12
-_HANDBOOK_FORMATS = frozenset({"pdf", "moodle_course", "cc"})
 
 
 def job_cost(job: Job) -> int:
-    if job.set_code is None and job.format in _HANDBOOK_FORMATS:
+    if job.set_code is None and job.format == "pdf":
         return _HANDBOOK_COST
     return _COST.get(job.format, 1)
 
@@ -76,22 +74,46 @@ class BuildResult:
 
 
 def plan(course: Course, format_names: list[str], set_codes: list[str] | None) -> list[Job]:
+    """The jobs of `format_names` (which name every format they use, see formats.with_uses); with `set_codes`,
+    only those sets' jobs, and no programme-wide ones."""
     jobs: list[Job] = []
     for name in format_names:
         for job in formats.get(name).jobs(course):
             if set_codes and (job.set_code is None or job.set_code not in set_codes):
                 continue
             jobs.append(job)
+    planned = set(jobs)
+    for job in jobs:
+        missing = [n for n in formats.get(job.format).needs(course, job) if n not in planned]
+        assert not missing, f"{job.label} needs {missing}, which are not planned: plan with formats.with_uses()"
     return jobs
 
 
-def run_job(course: Course, job: Job, ctx: WriteContext, folder: Path, options: Options) -> JobOutcome:
+def job_keys(course: Course, jobs: list[Job], theme_hash: str, options: Options) -> dict[Job, str]:
+    """Each job's cache key; a job that packs other jobs' files (Format.needs) has their keys in its own, so
+    whatever changes one of those files (their content, `--paper`) changes it too."""
+    keys: dict[Job, str] = {}
+
+    def key(job: Job) -> str:
+        if job not in keys:
+            fmt = formats.get(job.format)
+            used = [key(n) for n in fmt.needs(course, job)]
+            keys[job] = job_key(fmt.inputs(course, job), job, fmt, theme_hash, options, used)
+        return keys[job]
+
+    for job in jobs:
+        key(job)
+    return keys
+
+
+def run_job(course: Course, job: Job, ctx: WriteContext, folder: Path, options: Options,
+            made: Made = NOTHING_MADE) -> JobOutcome:
     """One job into its format's staging folder; runs in a worker process."""
     start = time.perf_counter()
     fmt = formats.get(job.format)
     out = OutDir(folder)
     try:
-        diags = fmt.write(fmt.inputs(course, job), job, ctx, out, options)
+        diags = fmt.write(fmt.inputs(course, job), job, ctx, out, options, made)
     except Exception as exc:
         failure = template_failure(exc, course.loc(job.set_code or "program"))
         if failure is None:
@@ -216,21 +238,22 @@ def _build(
             )
     if any(d.severity is Severity.ERROR for d in result.diagnostics):
         return result
-    ready, found = preflight(sources, format_names, theme_name)
+    names = formats.with_uses(format_names)  # the course backup's SCORM packages and PDFs are built as its own
+    ready, found = preflight(sources, names, theme_name)
     result.timings["resolve+preflight"] = time.perf_counter() - clock
     result.diagnostics += found
     # --strict stops here too: a format's warning is known before anything is written
     if ready is None or any(d.severity is Severity.ERROR or strict for d in found):
         return result
     course, ctx = ready.course, ready.ctx
-    result.jobs = plan(course, format_names, set_codes)
+    result.jobs = plan(course, names, set_codes)
     if progress:
         progress.planned(result.jobs)
     cache = Cache(cache_root)
     cache.sweep()
     staging = Staging(dist)
     try:
-        rebuilt_formats = [] if set_codes else [formats.get(n) for n in format_names]
+        rebuilt_formats = [] if set_codes else [formats.get(n) for n in names]
 
         def redone(rel: str) -> bool:
             folder, _, inner = rel.partition("/")
@@ -241,13 +264,16 @@ def _build(
         theme_files = ctx.theme.files()
         theme_hash = fingerprint.files_digest(theme_files)
         todo: list[tuple[Job, str]] = []
+        keys = job_keys(course, result.jobs, theme_hash, options)
+        outputs: dict[Job, list[str]] = {}  # what each job done so far wrote, for the jobs that need it
         for job in result.jobs:
             fmt = formats.get(job.format)
-            key = job_key(fmt.inputs(course, job), job, fmt, theme_hash, options)
+            key = keys[job]
             cached = None if force else cache.get(key)
             if cached is not None:
                 files, job_diags = cached
                 cache.restore(key, files, staging.root / fmt.folder)
+                outputs[job] = files
                 result.written += [f"{fmt.folder}/{rel}" for rel in files]
                 result.diagnostics += job_diags
                 if progress:
@@ -256,7 +282,7 @@ def _build(
                 todo.append((job, key))
         result.timings["cache lookup"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        outcomes = _run(course, todo, ctx, staging.root, options, workers or default_workers(), progress)
+        outcomes = _run(course, todo, outputs, ctx, staging.root, options, workers or default_workers(), progress)
         result.timings["write"] = time.perf_counter() - clock
         for (job, key), (written, job_diags, seconds) in zip(todo, outcomes, strict=True):
             result.seconds[job] = seconds
@@ -294,24 +320,48 @@ def _build(
 def _run(
     course: Course,
     todo: list[tuple[Job, str]],
+    outputs: dict[Job, list[str]],
     ctx: WriteContext,
     staging: Path,
     options: Options,
     workers: int,
     progress: Progress | None,
 ) -> list[JobOutcome]:
+    """Run the jobs, costliest first, each once the jobs it needs are done (`outputs` holds what the cached
+    ones wrote, and gets what each job writes here)."""
+
     def folder(job: Job) -> Path:
         return staging / formats.get(job.format).folder
 
-    def done(job: Job, outcome: JobOutcome) -> JobOutcome:
+    needs = [formats.get(job.format).needs(course, job) for job, _ in todo]
+    unfinished = {job for job, _ in todo}
+
+    def made(i: int) -> Made:
+        return Made({n: {rel: folder(n) / rel for rel in outputs.get(n, [])} for n in needs[i]})
+
+    def startable(waiting: list[int]) -> list[int]:
+        return [i for i in waiting if not unfinished.intersection(needs[i])]
+
+    finished: dict[int, JobOutcome] = {}
+
+    def done(i: int, outcome: JobOutcome) -> None:
+        job = todo[i][0]
+        finished[i] = outcome
+        outputs[job] = outcome[0]
+        unfinished.discard(job)
         if progress:
             progress.finished(job, "built", outcome[2])
-        return outcome
 
+    waiting = sorted(range(len(todo)), key=lambda i: -job_cost(todo[i][0]))
     if workers <= 1 or len(todo) <= 1:
-        return [done(job, run_job(course, job, ctx, folder(job), options)) for job, _ in todo]
-    order = sorted(range(len(todo)), key=lambda i: -job_cost(todo[i][0]))
-    results: dict[Future[JobOutcome], int] = {}
+        while waiting:
+            ready = startable(waiting)
+            assert ready, "jobs that need each other"  # formats' `uses` never loop
+            for i in ready:
+                waiting.remove(i)
+                job = todo[i][0]
+                done(i, run_job(course, job, ctx, folder(job), options, made(i)))
+        return [finished[i] for i in range(len(todo))]
     pool_size = min(workers, len(todo))
     # Forked workers inherit the course and the write context instead of unpickling them for every job:
     # a 200-set course pickles to 11 MB and took 2.6 s per job to send and read back (1,400 jobs).
@@ -323,16 +373,19 @@ def _run(
         with ProcessPoolExecutor(
             max_workers=pool_size, mp_context=context, initializer=die_with, initargs=(os.getpid(),)
         ) as pool:
-            for i in order:
-                job = todo[i][0]
-                if fork:
-                    results[pool.submit(run_shared, job, folder(job))] = i
-                else:
-                    results[pool.submit(run_job, course, job, ctx, folder(job), options)] = i
-            finished: dict[int, JobOutcome] = {}
-            for future in as_completed(results):
-                i = results[future]
-                finished[i] = done(todo[i][0], future.result())
+            running: dict[Future[JobOutcome], int] = {}
+            while waiting or running:
+                for i in startable(waiting):
+                    waiting.remove(i)
+                    job = todo[i][0]
+                    if fork:
+                        running[pool.submit(run_shared, job, folder(job), made(i))] = i
+                    else:
+                        running[pool.submit(run_job, course, job, ctx, folder(job), options, made(i))] = i
+                assert running, "jobs that need each other"
+                ended, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in ended:
+                    done(running.pop(future), future.result())
             return [finished[i] for i in range(len(todo))]
     finally:
         _SHARED = None
@@ -342,11 +395,11 @@ def _run(
 _SHARED: tuple[Course, WriteContext, Options] | None = None
 
 
-def run_shared(job: Job, folder: Path) -> JobOutcome:
+def run_shared(job: Job, folder: Path, made: Made) -> JobOutcome:
     """run_job in a forked worker, on the course and context it inherited from the build process."""
     assert _SHARED is not None, "run_shared runs only in a worker forked by _run"
     course, ctx, options = _SHARED
-    return run_job(course, job, ctx, folder, options)
+    return run_job(course, job, ctx, folder, options, made)
 
 
 def die_with(parent: int) -> None:

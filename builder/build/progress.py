@@ -15,12 +15,17 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from builder import formats
+from builder.build.pipeline import job_cost
 from builder.formats.base import Job
 
-# The order the pipeline hands jobs to its workers: the costliest formats first (pipeline._COST).
-COST = {"pdf": 10, "scorm12": 2, "scorm2004": 2}  # keep in step with pipeline._COST
 # Seconds a job of each format takes on a laptop, until this build has measured one of its own.
-TYPICAL = {"pdf": 8.0, "moodle_course": 8.0, "cc": 6.0}
+TYPICAL = {"pdf": 8.0, "moodle_course": 1.0, "cc": 0.5}
+
+
+def _packs(job: Job) -> bool:
+    """A job that packs other formats' files (the course backup, the cartridge) starts after them."""
+    return bool(formats.get(job.format).uses)
 
 
 def _duration(seconds: float) -> str:
@@ -43,8 +48,8 @@ class Tracker:
         self.times: dict[str, list[float]] = defaultdict(list)
 
     def planned(self, jobs: list[Job]) -> None:
-        order = jobs if self.workers <= 1 else sorted(jobs, key=lambda j: -COST.get(j.format, 1))
-        self.pending = list(order)
+        # the pipeline's order: the costliest first, and what packs others' files once those are done
+        self.pending = sorted(jobs, key=lambda j: (_packs(j), -job_cost(j)))
 
     def finished(self, job: Job, status: str, seconds: float) -> None:
         if job in self.pending:
@@ -65,6 +70,9 @@ class Tracker:
             return "building " + ", ".join(now)
         ahead = Counter(j.format for j in self.pending[: self.pending.index(mine[0])])
         first = ", ".join(f"{n} {name}" for name, n in ahead.items())
+        used = [name for name in formats.get(fmt).uses if name in ahead]
+        if used:
+            return f"waiting for the {' and '.join(used)} files it packs: {first} job(s) first"
         return f"waiting for a free worker: {first} job(s) first"
 
     def eta(self) -> float | None:

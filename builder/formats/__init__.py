@@ -34,3 +34,19 @@ def get(name: str) -> Format:
     module, cls = _MODULES[name]
     fmt: Format = getattr(importlib.import_module(f"{__name__}.{module}"), cls)()
     return fmt
+
+
+def with_uses(names: list[str]) -> list[str]:
+    """`names` and every format one of them packs files of (Format.uses, followed through), each once: a build
+    of the course backup builds the SCORM 1.2 packages and PDFs it holds."""
+    wanted: list[str] = []
+
+    def add(name: str) -> None:
+        if name not in wanted:
+            wanted.append(name)
+            for used in get(name).uses:
+                add(used)
+
+    for name in names:
+        add(name)
+    return wanted

@@ -19,7 +19,7 @@ import json
 from html import escape
 
 from builder.build.output import OutDir
-from builder.formats.base import Format, Job, Options
+from builder.formats.base import NOTHING_MADE, Format, Job, Made, Options
 from builder.render.context import WriteContext
 from builder.render.i18n import Catalogue
 from builder.resolve.course import Course
@@ -167,6 +167,7 @@ class CompetencyCsv(Format):
     def jobs(self, course: Course) -> list[Job]:
         return [Job(self.name, None)]
 
-    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
+    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options,
+              made: Made = NOTHING_MADE) -> list[Diagnostic]:
         out.write_text("competencies.csv", framework_csv(course, ctx.catalogue))
         return []

@@ -16,7 +16,7 @@ import zlib
 import jinja2
 
 from builder.build.output import OutDir
-from builder.formats.base import Format, Job, Options
+from builder.formats.base import NOTHING_MADE, Format, Job, Made, Options
 from builder.formats.player.package import PLAYER_DIR, package_files, player_problems
 from builder.render.context import WriteContext
 from builder.resolve.course import Course
@@ -106,7 +106,8 @@ class Web(Format):
     def check(self, course: Course) -> list[Diagnostic]:
         return [d for cset in course.sets for d in player_problems(course, cset)]
 
-    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
+    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options,
+              made: Made = NOTHING_MADE) -> list[Diagnostic]:
         if job.set_code is None:
             return self._index(course, ctx, out)
         cset = course.set(job.set_code)

@@ -43,3 +43,9 @@ def programme_rules_html(course: Course, cat: Catalogue, level: int) -> str:
     routes = "".join(f"<h{sub}>{escape(r.title)}</h{sub}>{r.description_html}{r.pass_rule_html}" for r in p.routes)
     heading = escape(cat.get("pdf.handbook.rules"))
     return f"{p.description_html}<h{level}>{heading}</h{level}><ul>{rules}</ul>{routes}"
+
+
+def handbook_subject(course: Course, catalogue: Catalogue) -> str:
+    """What the handbook holds, in a line: rubrics are named only when a set has a portfolio task."""
+    key = "pdf.handbook.subject" if any(s.portfolio for s in course.sets) else "pdf.handbook.subject_course"
+    return catalogue.get(key, program=course.program.title)

@@ -80,6 +80,16 @@ def test_bars_say_which_sets_build_why_others_wait_and_the_time_left() -> None:
         assert status["pdf"].startswith("building B · build about ")
 
 
+def test_a_format_that_packs_others_waits_for_their_files_and_says_so() -> None:
+    console = Console(file=io.StringIO(), force_terminal=True, width=160)
+    jobs = [Job("cc", None), Job("pdf", "A"), Job("pdf", None), Job("scorm12", "A")]
+    with BarProgress(console, workers=2) as bars:
+        bars.planned(jobs)
+        status = {t.description: t.fields["status"] for t in bars.bars.tasks}
+        assert status["pdf"] == "building programme, A"
+        assert status["cc"] == "waiting for the pdf files it packs: 2 pdf, 1 scorm12 job(s) first"
+
+
 def test_tracker_estimates_from_built_jobs() -> None:
     from builder.build.progress import Tracker
 

@@ -120,8 +120,14 @@ def test_every_lesson_task_and_item_is_in_the_cartridge(built: tuple[Path, Path]
         (out / "pdf" / "handbook.pdf").read_bytes()).digest()
     for cset, section in zip(course.sets, sections[1:], strict=True):
         titles = [i.findtext(f"{{{CP}}}title") for i in section.iter(f"{{{CP}}}item") if i is not section]
+        guide_title = f"{cset.code} {cset.title}: study guide (PDF)"
         assert titles == ([lesson.title for lesson in cset.lessons]
-                          + [f"{t.id} {t.title} (portfolio)" for t in cset.portfolio] + [f"{cset.code} assessment"])
+                          + [f"{t.id} {t.title} (portfolio)" for t in cset.portfolio] + [guide_title]
+                          + [f"{cset.code} assessment"])
+        # the set's study guide is the pdf format's file too, byte for byte, as a web content file
+        guide = resources[f"R-{cset.code}-GUIDE"]
+        assert (guide.get("type"), guide.get("href")) == ("webcontent", f"{cset.code}/{cset.code}.pdf")
+        assert files[f"{cset.code}/{cset.code}.pdf"] == (out / "pdf" / f"{cset.code}.pdf").read_bytes()
         for lesson in cset.lessons:
             page = files[f"{cset.code}/{lesson.id}.html"].decode()
             assert resources[f"R-{lesson.id}"].get("type") == "webcontent"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
+import zipfile
 from pathlib import Path
 
-from builder.formats.base import Options
+from builder.formats.base import Job, Made, Options
 from builder.formats.moodle.assignment import assign_activity
 from builder.formats.moodle.question_bank import question_bank
 from builder.formats.pdf import writer as pdf
@@ -96,6 +97,11 @@ def test_the_moodle_section_lists_each_source_once(minimal: Path) -> None:
     _scale(minimal)
     sources, diags = check_curriculum(minimal, base=minimal)
     assert sources is not None, [d.render() for d in diags]
-    entries, _ = backup_entries(resolve(sources), WriteContext(load_theme("default"), "en"))
+    course = resolve(sources)
+    package = minimal / "TST.zip"  # the scorm12 format's package, as the pipeline would hand it over
+    with zipfile.ZipFile(package, "w") as z:
+        z.writestr("imsmanifest.xml", "<manifest/>")
+    made = Made({Job("scorm12", s.code): {f"{s.code}.zip": package} for s in course.sets})
+    entries, _ = backup_entries(course, WriteContext(load_theme("default"), "en"), made)
     section = next(v.decode() for k, v in entries.items() if k.endswith("section.xml") and b"Further reading" in v)
     assert section.count("Library Bill of Rights") == 1 and "Read it" in section and "A second note" not in section

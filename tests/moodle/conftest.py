@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import subprocess
 import sys
 import uuid
@@ -18,7 +20,8 @@ from builder.resolve.course import Course
 
 from .site import REPO, Moodle, MoodleMissing, bring_up
 
-FORMATS = "scorm12,scorm2004,moodle_xml,competency_csv"
+# everything the Moodle tests import; the course backup and the cartridge bring the PDFs they pack
+FORMATS = "scorm12,scorm2004,moodle_xml,competency_csv,moodle_course,cc"
 
 
 @dataclass(frozen=True)
@@ -39,10 +42,19 @@ def moodle() -> Moodle:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("moodle-dist") / "dist"
-    done = subprocess.run([sys.executable, "-m", "builder", "build", str(REPO / "curriculum"), "--out", str(out),
-                           "--format", FORMATS], capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout + done.stderr
+    """The bundled curriculum built as a user builds it, once per test run: the xdist workers share it (the first
+    builds it, the others wait on a lock and find it done), as laying out its PDFs takes half a minute."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the run's folder, over the workers'
+    out, ready = shared / "moodle-dist" / "dist", shared / "moodle-dist" / "built"
+    out.parent.mkdir(exist_ok=True)
+    with (shared / "moodle-dist.lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        if not ready.exists():
+            done = subprocess.run([sys.executable, "-m", "builder", "build", str(REPO / "curriculum"), "--out",
+                                   str(out), "--format", FORMATS], capture_output=True, text=True, timeout=600)
+            assert done.returncode == 0, done.stdout + done.stderr
+            ready.touch()
     return Built(out)
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from builder.resolve.course import Course
 
+from .conftest import Built
 from .site import REPO, Moodle
 from .test_imports import words
 
@@ -27,12 +28,9 @@ QTYPE = {"single_choice": "multichoice", "multiple_choice": "multichoice", "true
 
 
 @pytest.fixture(scope="module")
-def imscc(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("cc") / "dist"
-    done = subprocess.run([sys.executable, "-m", "builder", "build", str(REPO / "curriculum"), "--out", str(out),
-                           "--format", "cc"], capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout + done.stderr
-    [found] = sorted((out / "cc").glob("*.imscc"))
+def imscc(built: Built) -> Path:
+    """The cartridge as `coursepack build` writes it (conftest.built)."""
+    [found] = sorted((built.out / "cc").glob("*.imscc"))
     return found
 
 
@@ -46,14 +44,17 @@ def test_moodle_converts_and_restores_the_cartridge_cleanly(imported: dict[str, 
     assert imported["precheck"] == [] and imported["log_problems"] == []
 
 
-def test_a_page_per_lesson_and_task_a_quiz_per_set_and_the_handbook(imported: dict[str, Any], course: Course) -> None:
+def test_a_page_per_lesson_and_task_a_quiz_per_set_the_guides_and_the_handbook(imported: dict[str, Any],
+                                                                              course: Course) -> None:
     lessons = sum(len(s.lessons) for s in course.sets)
     tasks = sum(len(s.portfolio) for s in course.sets)
-    assert imported["modules"] == {"page": 1 + lessons + tasks, "resource": 1, "quiz": len(course.sets)}
-    [handbook] = [a for a in imported["activities"] if a["modname"] == "resource"]
-    assert handbook["files"] == ["handbook.pdf"] and handbook["section"] == 0
+    assert imported["modules"] == {"page": 1 + lessons + tasks, "resource": 1 + len(course.sets),
+                                   "quiz": len(course.sets)}
+    files = {a["section"]: a["files"] for a in imported["activities"] if a["modname"] == "resource"}
+    assert files[0] == ["handbook.pdf"]
     quizzes = {a["name"]: a for a in imported["activities"] if a["modname"] == "quiz"}
     for n, cset in enumerate(course.sets_by_rule(), start=1):  # the programme's section is the first, 0
+        assert files[n] == [f"{cset.code}.pdf"], cset.code  # the set's study guide, as a File in its section
         quiz = quizzes[f"{cset.code} assessment"]
         assert quiz["section"] == n and quiz["slots"] == len(cset.items), cset.code
         # Moodle 4.5's converter puts each question in its quiz with a mark of 1 and writes every quiz with

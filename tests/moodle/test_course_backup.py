@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from builder.formats.moodle.course_backup import framework_idnumber
 from builder.resolve.course import Course, resolve
 from builder.rules.check import check_curriculum
 
+from .conftest import Built
 from .expectations import edges
 from .learner import learner_in
 from .site import REPO, Moodle
@@ -41,12 +41,9 @@ RECOMMENDED = {"version": "SCORM_1.2", "grademethod": "1", "maxgrade": "100", "w
 
 
 @pytest.fixture(scope="module")
-def mbz(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("mbz") / "dist"
-    done = subprocess.run([sys.executable, "-m", "builder", "build", str(REPO / "curriculum"), "--out", str(out),
-                           "--format", "moodle_course,competency_csv"], capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout + done.stderr
-    found = sorted((out / "moodle").glob("*.mbz"))
+def mbz(built: Built) -> Path:
+    """The course backup as `coursepack build` writes it, the competency CSV beside it (conftest.built)."""
+    found = sorted((built.out / "moodle").glob("*.mbz"))
     assert len(found) == 1, found
     return found[0]
 

@@ -3,12 +3,12 @@
 One zip with imsmanifest.xml at its root (CC 1.1 namespaces, valid against the CC 1.1 XSDs that Moodle's
 converter validates with: backup/cc/schemas11). The organisation is a rooted hierarchy whose top items
 become course sections on import:
-- "Programme": the programme's description and rules as a page, and the handbook PDF as a file. A writer may
-  not read another format's output, so the handbook is rendered here through the pdf format's public
-  functions (about 6 s); the per-set guides are not (ten more renders would make this one job the build's
-  longest), see docs/lms/common-cartridge.md;
+- "Programme": the programme's description and rules as a page, and the handbook PDF as a file;
 - a section per set, required sets first: a web page per lesson, a page per portfolio task (task, evidence,
-  rubric), and the set's assessment as QTI 1.2 (qti.py, with the types CC's profile allows).
+  rubric), the set's study guide PDF, and the set's assessment as QTI 1.2 (qti.py, with the types CC's
+  profile allows).
+The PDFs are the pdf format's own files (dist/pdf/), handed over by the pipeline (Format.needs): a build of
+the cartridge builds the PDFs first, and never lays one out a second time.
 Deterministic: no dates, fixed zip entry times, identifiers from the curriculum's own ids.
 """
 
@@ -20,9 +20,8 @@ from typing import Any
 from lxml import etree
 
 from builder.build.output import OutDir, deterministic_zip
-from builder.formats.base import Format, Job, Options
+from builder.formats.base import NOTHING_MADE, Format, Job, Made, Options
 from builder.formats.cc.qti import ATTEMPTS, assessment
-from builder.formats.pdf.writer import Pdf, embedded_handbook
 from builder.render.context import WriteContext
 from builder.render.i18n import Catalogue
 from builder.render.text import programme_rules_html
@@ -37,7 +36,6 @@ SCHEMAS = (f"{NS} http://www.imsglobal.org/profile/cc/ccv1p1/ccv1p1_imscp_v1p2_v
            f"{LOMM} http://www.imsglobal.org/profile/cc/ccv1p1/LOM/ccv1p1_lommanifest_v1p0.xsd")
 NSMAP: dict[Any, str] = {None: NS, "lomimscc": LOMM, "xsi": XSI}
 MANIFEST = "imsmanifest.xml"
-HANDBOOK = "handbook.pdf"
 WEBCONTENT = "webcontent"
 ASSESSMENT = "imsqti_xmlv1p2/imscc_xmlv1p1/assessment"
 
@@ -124,8 +122,14 @@ class _Manifest:
         return data
 
 
-def cartridge(course: Course, ctx: WriteContext, options: Options) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    """Every file of the .imscc by path, and what the cartridge could not say as the curriculum does."""
+def _guide_job(code: str | None) -> Job:
+    """The pdf format's job whose file the cartridge holds: a set's study guide, or the handbook (None)."""
+    return Job("pdf", code)
+
+
+def cartridge(course: Course, ctx: WriteContext, made: Made) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """Every file of the .imscc by path, and what the cartridge could not say as the curriculum does.
+    `made`: the pdf format's files, the handbook and each set's guide."""
     p = course.program
     language = p.language
     files: dict[str, bytes] = {}
@@ -135,12 +139,15 @@ def cartridge(course: Course, ctx: WriteContext, options: Options) -> tuple[dict
     about = ctx.catalogue.get("pdf.handbook.about")
     files["programme.html"] = _page(about, programme_rules_html(course, ctx.catalogue, 2), language)
     manifest.resource(top, "PROGRAMME", about, WEBCONTENT, ["programme.html"], "programme.html")
-    handbook, found = embedded_handbook(course, ctx, options, "cartridge")
-    diags += found
-    if handbook is not None:
-        files[HANDBOOK] = handbook
+    handbook = made.read(_guide_job(None))
+    if handbook:
+        [(name, data)] = handbook.items()
+        files[name] = data
         title = ctx.catalogue.get("pdf.handbook.doc_title", program=p.title) + " (PDF)"
-        manifest.resource(top, "HANDBOOK", title, WEBCONTENT, [HANDBOOK], HANDBOOK)
+        manifest.resource(top, "HANDBOOK", title, WEBCONTENT, [name], name)
+    else:
+        diags.append(report("handbook-not-embedded", "the cartridge holds no handbook: the pdf format wrote none "
+                            "(its own messages say why)", course.loc("program")))
     for cset in course.sets_by_rule():
         code = cset.code
         section = manifest.section(code, f"{code} {cset.title}")
@@ -160,6 +167,11 @@ def cartridge(course: Course, ctx: WriteContext, options: Options) -> tuple[dict
             title = f"{task.id} {task.title} (portfolio)"
             files[href] = _page(title, _task_html(task, ctx.catalogue), language)
             manifest.resource(section, task.id, title, WEBCONTENT, [href], href)
+        for name, data in made.read(_guide_job(code)).items():  # a guide the pdf format could not write is
+            href = f"{code}/{name}"                                # an error of its own: the build stops there
+            files[href] = data
+            title = ctx.catalogue.get("pdf.guide.doc_title", code=code, title=cset.title) + " (PDF)"
+            manifest.resource(section, f"{code}-GUIDE", title, WEBCONTENT, [href], href)
         if cset.items:
             href = f"{code}/assessment.xml"
             files[href] = assessment(cset, ctx.catalogue, cset.attempts)
@@ -182,18 +194,21 @@ def problems(course: Course) -> list[Diagnostic]:
 class CommonCartridge(Format):
     name = "cc"
     folder = "cc"
-    version = "1"
+    version = "2"
 
-    def option_key(self, options: Options) -> list[str]:
-        return Pdf().option_key(options)  # the handbook inside is rendered with the pdf format's options
+    uses = ("pdf",)
 
     def jobs(self, course: Course) -> list[Job]:
         return [Job(self.name, None)]
 
+    def needs(self, course: Course, job: Job) -> list[Job]:
+        return [_guide_job(None), *(_guide_job(s.code) for s in course.sets)]
+
     def check(self, course: Course) -> list[Diagnostic]:
         return problems(course)
 
-    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
-        files, diags = cartridge(course, ctx, options)
+    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options,
+              made: Made = NOTHING_MADE) -> list[Diagnostic]:
+        files, diags = cartridge(course, ctx, made)
         out.write_bytes(f"{course.program.id}.imscc", deterministic_zip(files))
         return diags

@@ -18,7 +18,7 @@ from typing import Any
 from lxml import etree
 
 from builder.build.output import OutDir
-from builder.formats.base import Format, Job, Options
+from builder.formats.base import NOTHING_MADE, Format, Job, Made, Options
 from builder.formats.player.package import LAUNCH, package_files, player_problems
 from builder.formats.scorm.common import serialize, sub
 from builder.render.context import WriteContext
@@ -114,7 +114,8 @@ class Cmi5(Format):
     def check(self, course: Course) -> list[Diagnostic]:
         return [d for cset in course.sets for d in player_problems(course, cset, reserved=(STRUCTURE,))]
 
-    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
+    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options,
+              made: Made = NOTHING_MADE) -> list[Diagnostic]:
         assert job.set_code is not None
         cset = course.set(job.set_code)
         files, diags = au_files(course, cset, ctx)

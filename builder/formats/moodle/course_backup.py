@@ -7,16 +7,19 @@ activities/scorm_N/, files.xml and files/ holding every file by its sha1, gzip-t
 - the course, named after the programme, with the programme's description and rules on top;
 - a section per set, required sets first and then the electives, in the order of the programme's
   requirements, the rule that applies to the set in the section summary;
-- on top, the programme handbook PDF as a File resource (resource.py: rendered here through the pdf format's
-  public functions, since a writer may not read another format's output);
-- in each section a SCORM activity holding the set's SCORM 1.2 package (the very bytes the scorm12
-  format writes), with the settings docs/lms/moodle-scorm.md recommends and completion on "passed";
+- on top, the programme handbook PDF as a File resource (resource.py);
+- in each section a SCORM activity holding the set's SCORM 1.2 package, with the settings
+  docs/lms/moodle-scorm.md recommends and completion on "passed";
   a practice quiz drawing random questions from the set's outcome categories of the question bank
   (quiz.py: questions.xml is the moodle_xml format's bank, category for category); an assignment per
   portfolio task graded with its rubric (assignment.py);
 - competency links by id number: the course to every outcome, each activity to the outcomes it covers.
   Restore makes them only when the framework of the competency_csv format is on the site already (it
   looks each competency up by the framework's and its own id number and skips what it does not find).
+
+The handbook and the SCORM packages are the pdf and scorm12 formats' own files (dist/pdf/handbook.pdf,
+dist/scorm12/<set>.zip), handed over by the pipeline (Format.needs): a build of the course backup builds
+those first, and the backup holds the very bytes a trainer would upload by hand.
 
 Moodle's restore does not parse a SCORM package (restore_scorm_stepslib only inserts rows): the backup
 carries the package zip, its unpacked files (file area "content") and the two scorm_scoes rows that
@@ -30,12 +33,13 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import io
+import zipfile
 from collections.abc import Iterable
 from html import escape
 
 from builder.build.output import OutDir
-from builder.build.output import deterministic_zip as _zip
-from builder.formats.base import Format, Job, Options
+from builder.formats.base import NOTHING_MADE, Format, Job, Made, Options
 from builder.formats.moodle.assignment import assign_activity
 from builder.formats.moodle.mbz import (
     RULE_OUTCOME_EVIDENCE,
@@ -50,16 +54,14 @@ from builder.formats.moodle.mbz import empty_activity_files as _empty_activity_f
 from builder.formats.moodle.mbz import grade_item as _grade_item
 from builder.formats.moodle.question_bank import problems as bank_problems
 from builder.formats.moodle.quiz import Bank, add_set, quiz_activity
-from builder.formats.moodle.resource import HANDBOOK, resource_activity
-from builder.formats.pdf.writer import Pdf, embedded_handbook
+from builder.formats.moodle.resource import resource_activity
 from builder.formats.player.package import LAUNCH
-from builder.formats.scorm import scorm12
-from builder.formats.scorm.common import MANIFEST, scorm_files, scorm_problems
 from builder.render.context import WriteContext
 from builder.render.i18n import Catalogue
 from builder.render.text import number, programme_rules_html, requirement_text
 from builder.resolve.course import Course, CourseSet
 from builder.rules.diagnostics import Diagnostic, Severity
+from builder.rules.registry import report
 
 # The oldest Moodle the backup is meant for (4.1 LTS, release 2022112800): newer sites restore an older
 # backup without a warning; an older one would warn that the backup is newer than the site.
@@ -131,15 +133,22 @@ class _Files:
         return fid
 
 
-def _scorm_activity(course: Course, cset: CourseSet, n: int, cmid: int, section: int, package: dict[str, bytes],
-                    files: _Files, time: int, competencies: Tree) -> tuple[dict[str, bytes], str]:
-    """activities/scorm_<cmid>/: scorm instance n, context 100 + cmid, grade item 1 + cmid, scoes 2n-1, 2n."""
+def _unzipped(zipped: bytes) -> dict[str, bytes]:
+    """A SCORM package's files by path: what Moodle unpacks into the activity's "content" area."""
+    with zipfile.ZipFile(io.BytesIO(zipped)) as package:
+        return {i.filename: package.read(i) for i in package.infolist() if not i.is_dir()}
+
+
+def _scorm_activity(course: Course, cset: CourseSet, n: int, cmid: int, section: int, zipped: tuple[str, bytes],
+                    files: _Files, time: int, competencies: Tree, cat: Catalogue) -> tuple[dict[str, bytes], str]:
+    """activities/scorm_<cmid>/: scorm instance n, context 100 + cmid, grade item 1 + cmid, scoes 2n-1, 2n.
+    `zipped`: the scorm12 format's package, by its name."""
     contextid, gradeitem = 100 + cmid, 1 + cmid
     org_id, sco_id = 2 * n - 1, 2 * n
-    zipname = f"{cset.code}.zip"
-    zipped = _zip(package)
-    file_ids = [files.add(contextid, "mod_scorm", "package", zipname, zipped)]
-    file_ids += [files.add(contextid, "mod_scorm", "content", rel, data) for rel, data in sorted(package.items())]
+    zipname, package = zipped
+    file_ids = [files.add(contextid, "mod_scorm", "package", zipname, package)]
+    file_ids += [files.add(contextid, "mod_scorm", "content", rel, data)
+                 for rel, data in sorted(_unzipped(package).items())]
     mastery = number(cset.pass_percent)
     manifest = f"{course.program.id}.{cset.code}"
     name = f"{cset.code} {cset.title}"
@@ -163,12 +172,13 @@ def _scorm_activity(course: Course, cset: CourseSet, n: int, cmid: int, section:
     ]
     scorm: Tree = [
         ("name", name), ("scormtype", "local"), ("reference", zipname),
-        ("intro", f"{cset.summary_html}<p>Pass mark: {mastery} %.</p>"), ("introformat", 1),
+        ("intro", f"{cset.summary_html}<p>{escape(cat.get('moodle.pass_mark', mastery=mastery))}</p>"),
+        ("introformat", 1),
         ("version", "SCORM_1.2"), ("maxgrade", 100), ("grademethod", GRADE_HIGHEST),
         ("whatgrade", WHAT_HIGHEST_ATTEMPT), ("maxattempt", cset.attempts), ("forcecompleted", 0),
         ("forcenewattempt", FORCE_NEW_WHEN_DONE), ("lastattemptlock", 1 if cset.attempts else 0),
         ("masteryoverride", 1), ("displayattemptstatus", 1), ("displaycoursestructure", 0), ("updatefreq", 0),
-        ("sha1hash", hashlib.sha1(zipped).hexdigest()), ("md5hash", ""), ("revision", 1), ("launch", sco_id),
+        ("sha1hash", hashlib.sha1(package).hexdigest()), ("md5hash", ""), ("revision", 1), ("launch", sco_id),
         ("skipview", SKIPVIEW_ALWAYS), ("hidebrowse", 0), ("hidetoc", TOC_DISABLED), ("nav", 1),
         ("navpositionleft", -100), ("navpositiontop", -100), ("auto", 0), ("popup", 0), ("options", ""),
         ("width", 100), ("height", 500), ("timeopen", 0), ("timeclose", 0), ("timemodified", time),
@@ -229,9 +239,17 @@ def framework_idnumber(course: Course) -> str:
     return f"{course.program.id}-{course.program.version}"
 
 
-def backup_entries(course: Course, ctx: WriteContext, options: Options | None = None) -> tuple[dict[str, bytes],
-                                                                                            list[Diagnostic]]:
-    """Every member of the .mbz by path, or the package errors that stop it."""
+def _handbook_job() -> Job:
+    return Job("pdf", None)
+
+
+def _package_job(cset: CourseSet) -> Job:
+    return Job("scorm12", cset.code)
+
+
+def backup_entries(course: Course, ctx: WriteContext, made: Made) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """Every member of the .mbz by path, or the package errors that stop it. `made`: the handbook PDF and each
+    set's SCORM 1.2 package, as the pdf and scorm12 formats wrote them."""
     p = course.program
     time = calendar.timegm(p.released.timetuple())
     filename = f"{p.id}.mbz"
@@ -244,11 +262,13 @@ def backup_entries(course: Course, ctx: WriteContext, options: Options | None = 
     sections: Tree = [("section", [("sectionid", 1), ("title", 0), ("directory", "sections/section_1")])]
     cmid = 0
     top: list[int] = []
-    handbook, found = embedded_handbook(course, ctx, options or Options(), "course backup")
-    diags += found
-    if handbook is not None:
+    handbook = made.read(_handbook_job())
+    if not handbook:
+        diags.append(report("handbook-not-embedded", "the course backup holds no handbook: the pdf format wrote "
+                            "none (its own messages say why)", course.loc("program")))
+    for handbook_name, handbook_pdf in handbook.items():
         cmid += 1
-        file_id = files.add(100 + cmid, "mod_resource", "content", HANDBOOK, handbook, sortorder=1)
+        file_id = files.add(100 + cmid, "mod_resource", "content", handbook_name, handbook_pdf, sortorder=1)
         members, name = resource_activity(course, ctx, cmid, 1, time, file_id)
         entries.update(members)
         top.append(cmid)
@@ -258,15 +278,14 @@ def backup_entries(course: Course, ctx: WriteContext, options: Options | None = 
         add_set(bank, course, cset)
         diags += bank_problems(course, cset)
     for n, cset in enumerate(sets, start=1):
-        package, found = scorm_files(course, cset, ctx, "1.2")
-        diags += found
-        if any(d.severity is Severity.ERROR for d in found):
+        packages = made.read(_package_job(cset))
+        if not packages:  # the scorm12 format could not write it, and said why: the build stops there
             continue
-        package[MANIFEST] = scorm12.manifest(course, cset, sorted(package))
+        [zipped] = packages.items()
         outcomes = [o.id for o in cset.outcomes]
         cmid += 1
-        members, name = _scorm_activity(course, cset, n, cmid, n + 1, package, files, time,
-                                        competency_links(framework, outcomes, RULE_OUTCOME_EVIDENCE))
+        members, name = _scorm_activity(course, cset, n, cmid, n + 1, zipped, files, time,
+                                        competency_links(framework, outcomes, RULE_OUTCOME_EVIDENCE), ctx.catalogue)
         entries.update(members)
         sequence = [cmid]
         activities.append(_content("scorm", cmid, n + 1, name))
@@ -395,10 +414,8 @@ def _root_files(time: int) -> dict[str, bytes]:
 class MoodleCourse(Format):
     name = "moodle_course"
     folder = "moodle"
-    version = "3"
-
-    def option_key(self, options: Options) -> list[str]:
-        return Pdf().option_key(options)  # the handbook inside is rendered with the pdf format's options
+    version = "4"
+    uses = ("pdf", "scorm12")
 
     def owns(self, rel: str) -> bool:
         return rel.endswith(".mbz")
@@ -406,11 +423,16 @@ class MoodleCourse(Format):
     def jobs(self, course: Course) -> list[Job]:
         return [Job(self.name, None)]
 
-    def check(self, course: Course) -> list[Diagnostic]:
-        return [d for cset in course.sets for d in (*scorm_problems(course, cset, "1.2"), *bank_problems(course, cset))]
+    def needs(self, course: Course, job: Job) -> list[Job]:
+        return [_handbook_job(), *(_package_job(s) for s in course.sets)]
 
-    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
-        entries, diags = backup_entries(course, ctx, options)
+    def check(self, course: Course) -> list[Diagnostic]:
+        # what the SCORM packages inside cannot be, the scorm12 format (built with this one) says itself
+        return [d for cset in course.sets for d in bank_problems(course, cset)]
+
+    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options,
+              made: Made = NOTHING_MADE) -> list[Diagnostic]:
+        entries, diags = backup_entries(course, ctx, made)
         if entries:
             out.write_tgz(f"{course.program.id}.mbz", entries)
         return diags

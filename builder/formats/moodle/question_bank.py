@@ -19,7 +19,7 @@ from typing import assert_never
 from lxml import etree
 
 from builder.build.output import OutDir
-from builder.formats.base import Format, Job, Options
+from builder.formats.base import NOTHING_MADE, Format, Job, Made, Options
 from builder.render.context import WriteContext
 from builder.render.i18n import Catalogue
 from builder.render.text import plain
@@ -328,7 +328,8 @@ class MoodleXml(Format):
     def check(self, course: Course) -> list[Diagnostic]:
         return [d for s in course.sets for d in problems(course, s)]
 
-    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
+    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options,
+              made: Made = NOTHING_MADE) -> list[Diagnostic]:
         assert job.set_code is not None
         cset = course.set(job.set_code)
         out.write_bytes(f"{job.set_code}-questions.xml", question_bank(course, cset, ctx.catalogue))

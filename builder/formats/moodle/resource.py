@@ -1,8 +1,6 @@
 """The programme handbook as a File resource on top of the restored course (mod_resource, backup_resource_stepslib).
 
-A writer may not read another format's output, so the course backup renders the handbook itself through the
-pdf package's `embedded_handbook`: the same HTML, the same WeasyPrint options, hence the same bytes as
-dist/pdf/handbook.pdf for the same paper. It costs one more handbook render per build (about 6 s).
+The PDF is the pdf format's dist/pdf/handbook.pdf, handed to the course backup by the pipeline (Format.needs).
 """
 
 from __future__ import annotations
@@ -10,13 +8,12 @@ from __future__ import annotations
 from html import escape
 
 from builder.formats.moodle.mbz import Tree, doc, empty_activity_files, module_xml
-from builder.formats.pdf.writer import handbook_subject
 from builder.render.context import WriteContext
+from builder.render.text import handbook_subject
 from builder.resolve.course import Course
 
 RESOURCE_MODULE_VERSION = "2022112800"
 DISPLAY_AUTO = 0  # RESOURCELIB_DISPLAY_AUTO: the browser shows the PDF, or offers it for download
-HANDBOOK = "handbook.pdf"
 
 
 def resource_activity(course: Course, ctx: WriteContext, cmid: int, section: int, time: int,

@@ -22,13 +22,14 @@ from weasyprint import HTML  # type: ignore[import-untyped]
 
 from builder import __version__
 from builder.build.output import OutDir
-from builder.formats.base import Format, Job, Options
+from builder.formats.base import NOTHING_MADE, Format, Job, Made, Options
 from builder.formats.pdf import parts, view
 from builder.formats.pdf.sandbox import VIRTUAL_ROOT, GuardedFetcher, Policy, Refused, fill_alts, images
 from builder.render.context import WriteContext
 from builder.render.i18n import Catalogue
+from builder.render.text import handbook_subject
 from builder.resolve.course import Course, CourseSet
-from builder.rules.diagnostics import Diagnostic, Severity, SourceLoc
+from builder.rules.diagnostics import Diagnostic, SourceLoc
 from builder.rules.registry import report
 from builder.source.model import Bloom
 
@@ -74,7 +75,8 @@ class Pdf(Format):
         # text or a question: a lesson edit must not re-render it.
         return course if job.set_code else course.outline()
 
-    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
+    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options,
+              made: Made = NOTHING_MADE) -> list[Diagnostic]:
         prepared = prepare(course, job.set_code, ctx, options)
         diags = list(prepared.diagnostics)
         if any(d.severity.value == "error" for d in diags):
@@ -366,24 +368,3 @@ def _environment(ctx: WriteContext, policy: Policy) -> jinja2.Environment:
     return env
 
 
-def embedded_handbook(
-    course: Course, ctx: WriteContext, options: Options, by: str
-) -> tuple[bytes | None, list[Diagnostic]]:
-    """The handbook as dist/pdf/handbook.pdf holds it (same HTML, same options, same bytes), for a format `by`
-    that packs it into its own file (the Moodle course, the Common Cartridge); None and a warning if it cannot
-    be rendered (the pdf format reports the reason itself, at its source)."""
-    prepared = prepare(course.outline(), None, ctx, options)
-    if any(d.severity is Severity.ERROR for d in prepared.diagnostics):
-        reason = "the PDF handbook has errors (see the pdf format's messages)"
-    else:
-        try:
-            return render(prepared)[0], []
-        except Refused as exc:
-            reason = exc.reason
-    return None, [report("handbook-not-embedded", f"the {by} holds no handbook: {reason}", prepared.loc)]
-
-
-def handbook_subject(course: Course, catalogue: Catalogue) -> str:
-    """What the handbook holds, in a line: rubrics are named only when a set has a portfolio task."""
-    key = "pdf.handbook.subject" if any(s.portfolio for s in course.sets) else "pdf.handbook.subject_course"
-    return catalogue.get(key, program=course.program.title)

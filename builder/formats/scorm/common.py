@@ -13,7 +13,7 @@ from typing import ClassVar
 from lxml import etree
 
 from builder.build.output import OutDir
-from builder.formats.base import Format, Job, Options
+from builder.formats.base import NOTHING_MADE, Format, Job, Made, Options
 from builder.formats.player.package import LAUNCH, package_files, player_problems, suspend_bound
 from builder.render.context import WriteContext
 from builder.resolve.course import Course, CourseSet
@@ -78,7 +78,8 @@ class ScormFormat(Format):
     def check(self, course: Course) -> list[Diagnostic]:
         return [d for cset in course.sets for d in scorm_problems(course, cset, self.scorm)]
 
-    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options) -> list[Diagnostic]:
+    def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options,
+              made: Made = NOTHING_MADE) -> list[Diagnostic]:
         assert job.set_code is not None
         cset = course.set(job.set_code)
         files, diags = scorm_files(course, cset, ctx, self.scorm)
