@@ -215,7 +215,8 @@ def _split(value: str | None) -> list[str]:
 @cli.command()
 @DIR_ARG
 @click.option(
-    "--format", "format_", default=",".join(formats.DEFAULT), show_default=True, help="Comma-separated output formats."
+    "--format", "format_", default=",".join(formats.DEFAULT), show_default=True,
+    help="Comma-separated output formats (moodle_course also builds scorm12 and pdf, cc also pdf: it packs them).",
 )
 @click.option("--set", "set_", default=None, help="Comma-separated set codes to build (default: all).")
 @click.option(

@@ -58,7 +58,10 @@ class Tracker:
             self.times[job.format].append(seconds)
 
     def running(self) -> list[Job]:
-        return self.pending[: self.workers]
+        """The first jobs in line, one per worker, leaving out a packing job while a format it packs is not done."""
+        left = {j.format for j in self.pending}
+        free = [j for j in self.pending if not left.intersection(formats.get(j.format).uses)]
+        return free[: self.workers]
 
     def status(self, fmt: str) -> str:
         """"building TST, ABC", "waiting for a free worker: 3 pdf jobs first", or "done"."""
