@@ -167,6 +167,10 @@ class CompetencyCsv(Format):
     def jobs(self, course: Course) -> list[Job]:
         return [Job(self.name, None)]
 
+    def inputs(self, course: Course, job: Job) -> Course:
+        # the framework lists sets and outcomes, never a lesson's text or a question: editing those keeps it
+        return course.outline()
+
     def write(self, course: Course, job: Job, ctx: WriteContext, out: OutDir, options: Options,
               made: Made = NOTHING_MADE) -> list[Diagnostic]:
         out.write_text("competencies.csv", framework_csv(course, ctx.catalogue))
