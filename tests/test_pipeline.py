@@ -108,6 +108,10 @@ def test_edit_invalidates_exactly_the_affected_outputs(minimal: Path, tmp_path: 
     f.write_text(f.read_text().replace("Put three books in order.", "Put four books in order."))
     result = _build(minimal, dist)
     assert sorted(j.label for j in result.rebuilt) == ["moodle_xml:TWO"]  # the framework holds no question
+    web = _build(minimal, dist, ["web"])
+    f.write_text(f.read_text().replace("Put four books in order.", "Put five books in order."))
+    again = _build(minimal, dist, ["web"])
+    assert web.ok and sorted(j.label for j in again.rebuilt) == ["web:TWO"]  # the list page shows summaries only
     f.write_text(f.read_text().replace("statement: ", "statement: Then ", 1))
     result = _build(minimal, dist)
     assert sorted(j.label for j in result.rebuilt) == ["competency_csv:program", "moodle_xml:TWO"]

@@ -103,6 +103,10 @@ class Web(Format):
     def jobs(self, course: Course) -> list[Job]:
         return [*super().jobs(course), Job(self.name, None)]
 
+    def inputs(self, course: Course, job: Job) -> Course:
+        # the list page shows the programme and each set's summary: a lesson or question edit must not rebuild it
+        return course if job.set_code else course.outline()
+
     def check(self, course: Course) -> list[Diagnostic]:
         return [d for cset in course.sets for d in player_problems(course, cset)]
 
