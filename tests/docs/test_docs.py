@@ -82,7 +82,7 @@ def _curriculum(tmp: Path, kind: str, data: Any) -> Path:
     folder = tmp / "cur"
     shutil.copytree(EXAMPLES, folder)
     yaml = _yaml()
-    shl = folder / "sets" / "shl.yaml"
+    hyg = folder / "sets" / "hyg.yaml"
     program = folder / "program.yaml"
     if kind == "set":
         target = folder / "sets" / f"{str(data['code']).lower()}.yaml"
@@ -90,12 +90,12 @@ def _curriculum(tmp: Path, kind: str, data: Any) -> Path:
     elif kind == "program":
         yaml.dump(data, program)
     elif kind in ("set-part", "items"):
-        doc = yaml.load(shl)
+        doc = yaml.load(hyg)
         if kind == "items":
             doc["assessment"]["items"].extend(data)
         else:
             doc.update(data)
-        yaml.dump(doc, shl)
+        yaml.dump(doc, hyg)
     elif kind == "program-part":
         doc = yaml.load(program)
         doc.update(data)
@@ -118,7 +118,7 @@ def test_site_builds_strictly_with_generated_references(tmp_path: Path) -> None:
     assert "coursepack build" in commands and "--paper" in commands
     # the included example set is rendered, not the snippet marker
     sets_page = (site / "curriculum" / "sets" / "index.html").read_text(encoding="utf-8")
-    assert "SHL-POOL1" in sets_page and "--8&lt;--" not in sets_page
+    assert "HYG-POOL1" in sets_page and "--8&lt;--" not in sets_page
 
 
 def test_example_curriculum_is_strict_clean() -> None:
@@ -147,7 +147,7 @@ def test_yaml_example_passes_check(block: Block, tmp_path: Path, capsys: pytest.
 
 def test_a_broken_example_would_be_caught(tmp_path: Path) -> None:
     """The harness itself: a fragment with a dangling outcome fails check."""
-    broken = [{"id": "SHL-Q99", "type": "true_false", "outcomes": ["SHL-9"], "prompt": "x?", "answer": True,
+    broken = [{"id": "HYG-Q99", "type": "true_false", "outcomes": ["HYG-9"], "prompt": "x?", "answer": True,
                "feedback_true": "a", "feedback_false": "b"}]
     assert main(["check", str(_curriculum(tmp_path, "items", broken))]) == 1
 
@@ -282,7 +282,7 @@ def test_site_builds_from_another_working_folder(tmp_path: Path) -> None:
         cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300,
     )
     assert "Snippet" not in run.stderr and "snippet" not in run.stderr.lower(), run.stderr
-    assert "SHL-POOL1" in (tmp_path / "site" / "curriculum" / "sets" / "index.html").read_text(encoding="utf-8")
+    assert "HYG-POOL1" in (tmp_path / "site" / "curriculum" / "sets" / "index.html").read_text(encoding="utf-8")
 
 
 def test_claims_about_the_default_build_match_the_formats() -> None:
