@@ -348,3 +348,15 @@ def test_the_change_log_example_is_the_tools_output() -> None:
     golden = (ROOT / "tests" / "golden" / "diff-minimal.md").read_text(encoding="utf-8")
     page = (DOCS / "curriculum" / "versioning.md").read_text(encoding="utf-8")
     assert f"```text\n{golden}```" in page
+
+
+def test_the_matrix_example_is_the_tools_output(capsys: pytest.CaptureFixture[str]) -> None:
+    """checking.md shows what `coursepack matrix` prints for the docs' example set (but the day it was made)."""
+    main(["matrix", str(EXAMPLES), "--set", "HYG", "--width", "100"])
+    printed = capsys.readouterr().out
+    page = (DOCS / "curriculum" / "checking.md").read_text(encoding="utf-8")
+    shown = re.search(r"```sh\ncoursepack matrix my-curriculum --set HYG --width 100\n```\n\n```text\n(.*?)```", page,
+                      re.S)
+    assert shown, "checking.md no longer shows the matrix of the example set"
+    made = re.compile(r"made \d{4}-\d{2}-\d{2}")
+    assert made.sub("made DAY", shown.group(1)) == made.sub("made DAY", printed)
