@@ -343,11 +343,43 @@ def test_every_source_path_the_docs_name_exists() -> None:
     assert not missing, missing
 
 
-def test_the_change_log_example_is_the_tools_output() -> None:
-    """versioning.md shows exactly what `coursepack diff` prints for the two test projects."""
-    golden = (ROOT / "tests" / "golden" / "diff-minimal.md").read_text(encoding="utf-8")
+# The release the change-log example of versioning.md compares with the docs' example curriculum
+NEXT_RELEASE = {
+    "program.yaml": [('version: "2026.1"', 'version: "2026.2"'), ("released: 2026-09-01", "released: 2027-01-10")],
+    "sets/hyg.yaml": [
+        ("version: 1.1.0", "version: 1.2.0"),
+        ("Identify when and how to wash your hands at work.",
+         "Identify when and how to wash your hands and change your gloves at work."),
+        ("  mastery_score: 0.8", "  mastery_score: 0.75"),
+        ("answers: [contamination, cross-contamination]",
+         "answers: [contamination, cross-contamination, cross contamination]"),
+    ],
+    "sets/cln.yaml": [("version: 1.0.0", "version: 1.0.1")],  # takes the programme's new date: a new version
+}
+
+
+def change_log_example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> str:
+    """What `coursepack diff kitchen-2026.1 kitchen-2026.2` prints: the docs' example, and its next release."""
+    old, new = tmp_path / "kitchen-2026.1", tmp_path / "kitchen-2026.2"
+    shutil.copytree(EXAMPLES, old)
+    shutil.copytree(EXAMPLES, new)
+    for name, edits in NEXT_RELEASE.items():
+        text = (new / name).read_text(encoding="utf-8")
+        for before, after in edits:
+            assert before in text, (name, before)
+            text = text.replace(before, after, 1)
+        (new / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["diff", old.name, new.name]) == 0
+    return capsys.readouterr().out
+
+
+def test_the_change_log_example_is_the_tools_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """versioning.md shows exactly what `coursepack diff` prints for the example and its next release."""
+    printed = change_log_example(tmp_path, monkeypatch, capsys)
     page = (DOCS / "curriculum" / "versioning.md").read_text(encoding="utf-8")
-    assert f"```text\n{golden}```" in page
+    assert f"```text\n{printed}```" in page
 
 
 def test_the_matrix_example_is_the_tools_output(capsys: pytest.CaptureFixture[str]) -> None:
