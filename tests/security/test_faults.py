@@ -24,8 +24,9 @@ def _build(root: Path, dist: Path, names: list[str]) -> pipeline.BuildResult:
 
 
 def _edit(root: Path) -> None:
+    """An outcome's wording: every format prints it, so every job runs again."""
     f = root / "sets" / "tst.yaml"
-    f.write_text(f.read_text().replace("Put three books in order.", "Put five books in order."))
+    f.write_text(f.read_text().replace("statement: Shelve items", "statement: Shelve and shelf-read items"))
 
 
 def _leftovers(folder: Path) -> list[str]:
