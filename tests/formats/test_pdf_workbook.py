@@ -456,6 +456,12 @@ def test_handbook_in_parts_reads_as_the_whole_one() -> None:
     assert _pages_text(joined) == _pages_text(whole)
     assert outline(b) == outline(a)
     assert heading_levels(b) == heading_levels(a)
+    # every link the whole render has, the joined one has at the same place to the same destination, also
+    # those that lead into another part (the contents, the summaries' rubric references)
+    assert _links(b) == _links(a)
+    dests = {str(name) for name in root_dests(b)}
+    internal = [target for page in _links(b) for _, target in page if not re.match(r"[a-z][a-z0-9+.-]*:", target)]
+    assert internal and not [t for t in internal if t not in dests]
     root_b: Any = b.trailer["/Root"]
     for key in ("/Lang", "/MarkInfo", "/PageMode", "/ViewerPreferences", "/Metadata"):
         assert key in root_b, key
@@ -480,6 +486,26 @@ def test_handbook_in_parts_reads_as_the_whole_one() -> None:
     )
 
 
+def _links(reader: PdfReader) -> list[list[tuple[tuple[int, ...], str]]]:
+    """Each page's link annotations: (the rectangle in whole points, the named destination or the URI)."""
+    pages = []
+    for page in reader.pages:
+        found = []
+        for ref in page.get("/Annots") or []:
+            annot = ref.get_object()
+            if annot.get("/Subtype") != "/Link":
+                continue
+            target = annot.get("/Dest") or annot["/A"].get("/URI")
+            found.append((tuple(round(float(x)) for x in annot["/Rect"]), str(target)))
+        pages.append(sorted(found))
+    return pages
+
+
+def root_dests(reader: PdfReader) -> list[Any]:
+    names = reader.trailer["/Root"]["/Names"]["/Dests"]["/Names"]
+    return [names[i] for i in range(0, len(names), 2)]
+
+
 def test_handbook_parts_cut_where_the_page_breaks_anyway() -> None:
     head = '<html><head><style>x{content: counter(pages)}</style></head><body class="paper-a4">'
     body = (
@@ -501,4 +527,5 @@ def test_handbook_parts_cut_where_the_page_breaks_anyway() -> None:
     assert pieces[2].body.startswith('<section class="summaries">') and 'id="summaries"' not in pieces[2].body
     local, outside = parts._localise(pieces[1].body, {"rubric-a": 40, "rubric-b": 41})
     assert outside == ["rubric-a", "rubric-b"] and 'data-page="40"' in local and 'href="#rubric-a"' not in local
+    assert 'href="x-coursepack-part-ref:rubric-a"' in local  # a link the join makes a go-to (parts._link_across)
     assert parts.split("<html><body><p>no chapters</p></body></html>", 2) is None

@@ -15,7 +15,9 @@ set summaries, between sets' summaries, between sets' rubrics), and each part is
    continues a chapter hangs its bookmarks under that chapter's).
 
 Contents and page references stay exact (step 2 prints the numbers the layout produced and checks
-that no part's page count moved); a reference that leaves its part prints as text, not a link.
+that no part's page count moved). A reference that leaves its part is laid out as a link to a private
+URI scheme (WeasyPrint cannot link to an anchor it does not have); the join turns each such link into
+a go-to of the named destination, which the joined document holds: it works as any other link.
 """
 
 from __future__ import annotations
@@ -84,6 +86,8 @@ def split(html: str, per_part: int) -> tuple[str, list[Part], str] | None:
 
 _ID = re.compile(r'\sid="([^"]+)"')
 _LINK = re.compile(r'<a class="(pageref|toc-link)" href="#([^"]+)"')
+# A reference into another part, until the join makes it a go-to (never a URI a reader could meet)
+_XREF = "x-coursepack-part-ref:"
 
 
 def _localise(body: str, pages: dict[str, int] | None) -> tuple[str, list[str]]:
@@ -98,7 +102,7 @@ def _localise(body: str, pages: dict[str, int] | None) -> tuple[str, list[str]]:
             return m.group(0)
         outside.append(target)
         number = "000" if pages is None else str(pages[target])
-        return f'<a class="{cls}" data-page="{number}"'
+        return f'<a class="{cls}" href="{_XREF}{target}" data-page="{number}"'
 
     return _LINK.sub(swap, body), outside
 
@@ -221,6 +225,7 @@ def join(pdfs: list[bytes], continues: list[bool]) -> bytes:
                     if "/StructParent" in annot:
                         highest = max(highest, int(annot.StructParent))
                         annot.StructParent = int(annot.StructParent) + shift
+                    _link_across(annot)
             top = old_struct.get("/K")
             for elem in [top] if isinstance(top, pikepdf.Dictionary) else list(top or []):
                 if "/P" in elem:
@@ -269,6 +274,18 @@ def join(pdfs: list[bytes], continues: list[bool]) -> bytes:
         compress_streams=True,
     )
     return buffer.getvalue()
+
+
+def _link_across(annot: Any) -> None:
+    """A link into another part (see _localise) made a link to its named destination, as WeasyPrint makes
+    the links inside a part."""
+    action = annot.get("/A")
+    if action is None or action.get("/S") != pikepdf.Name.URI:
+        return
+    uri = str(action.URI)
+    if uri.startswith(_XREF):
+        del annot["/A"]
+        annot.Dest = pikepdf.String(uri[len(_XREF):])
 
 
 def _catalogue(first: pikepdf.Pdf, out: pikepdf.Pdf, struct_root: pikepdf.Dictionary) -> None:
