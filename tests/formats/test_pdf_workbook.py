@@ -439,12 +439,16 @@ def _pages_text(pdf: bytes) -> list[str]:
 
 
 @pytest.mark.slow
-def test_handbook_in_parts_reads_as_the_whole_one() -> None:
+@pytest.mark.parametrize("sides", ["single", "double"])
+def test_handbook_in_parts_reads_as_the_whole_one(sides: str) -> None:
     """The handbook of a large catalogue is laid out in parts and joined (parts.py); on the bundled
     curriculum cut into parts of three sets it must read exactly as the whole render: every page's
-    text (so every contents and page-reference number), the outline, the tagged structure."""
+    text (so every contents and page-reference number), the outline, the tagged structure. Double-sided,
+    a part that starts on an even page starts as the book would: on a left-hand page, or on a blank one
+    before a chapter."""
     course = resolve_lssc()
-    prepared = writer.prepare(course, None, WriteContext(load_theme("default"), course.program.language), Options())
+    ctx = WriteContext(load_theme("default"), course.program.language)
+    prepared = writer.prepare(course, None, ctx, Options(sides=sides))
     assert prepared.per_part == 0  # ten sets: rendered whole
     whole, _ = writer.render(prepared)
     joined, logged = writer.render(dataclasses.replace(prepared, per_part=3))

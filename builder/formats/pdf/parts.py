@@ -107,10 +107,18 @@ def _localise(body: str, pages: dict[str, int] | None) -> tuple[str, list[str]]:
     return _LINK.sub(swap, body), outside
 
 
-def _part_css(first_page: int, left_first: bool, page_ref: str) -> str:
-    rules = [f"@page :first {{ counter-reset: page {first_page}; }}"]
-    if left_first:  # double-sided: a part that starts on an even page starts on a left-hand one
-        rules.append("html { break-before: left; }")
+# Double-sided, a part that starts on an even page must start as the whole book would there: on a left-hand
+# page, or, when its first element asks for a right-hand one (a chapter), on a blank left-hand page and then
+# the next. WeasyPrint starts every document on a right-hand page, so such a part starts with this phantom
+# page, numbered one less, whose forced break lets the part's own break rule choose; it is cut off before
+# the part is counted or written.
+_PHANTOM = '<div class="part-phantom" aria-hidden="true"></div>\n'
+
+
+def _part_css(first_page: int, phantom: bool, page_ref: str) -> str:
+    rules = [f"@page :first {{ counter-reset: page {first_page - 1 if phantom else first_page}; }}"]
+    if phantom:
+        rules.append(".part-phantom { break-after: page; }")
     rules += [
         f"a.pageref[data-page]::after {{ content: {page_ref}; }}",
         '.toc-link[data-page]::after { content: leader(" ") attr(data-page); }',
@@ -136,17 +144,24 @@ def render(html: str, per_part: int, layout: Layout, write: Write, page_ref: str
         return None
     head, parts, tail = cut
 
+    def phantom(first_page: int) -> bool:
+        return double and first_page % 2 == 0
+
     def document(index: int, first_page: int, total: int | None, pages: dict[str, int] | None) -> str:
         body, _ = _localise(parts[index].body, pages)
         styled = head if total is None else head.replace("counter(pages)", f'"{total}"')
-        css = _part_css(first_page, double and first_page % 2 == 0, page_ref)
-        return styled.replace("</head>", css + "</head>", 1) + body + tail
+        css = _part_css(first_page, phantom(first_page), page_ref)
+        return styled.replace("</head>", css + "</head>", 1) + (_PHANTOM if phantom(first_page) else "") + body + tail
+
+    def laid_out(index: int, first_page: int, total: int | None, pages: dict[str, int] | None) -> Any:
+        doc = layout(document(index, first_page, total, pages))
+        return doc.copy(doc.pages[1:]) if phantom(first_page) else doc
 
     def measure(pages: dict[str, int] | None, total: int | None) -> list[_Measure]:
         out: list[_Measure] = []
         done = 0
         for index in range(len(parts)):
-            doc = layout(document(index, done + 1, total, pages))
+            doc = laid_out(index, done + 1, total, pages)
             anchors: dict[str, int] = {}
             for i, page in enumerate(doc.pages):
                 for name in page.anchors:  # an element over several pages is an anchor on each: the first counts
@@ -166,7 +181,7 @@ def render(html: str, per_part: int, layout: Layout, write: Write, page_ref: str
         total = sum(m.pages for m in measured)
         pdfs: list[bytes] = []
         for index in range(len(parts)):
-            doc = layout(document(index, offsets[index] + 1, total, pages))
+            doc = laid_out(index, offsets[index] + 1, total, pages)
             if len(doc.pages) != measured[index].pages:
                 break
             pdfs.append(write(doc))
