@@ -174,8 +174,8 @@ _ALL = [
          "says why; e.g. mark at most 10 choices correct"),
         ("moodle-matching", W, "a matching item with fewer than 3 pairs: Moodle imports it but its editor refuses "
          "to save it", "add a third pair"),
-        ("handbook-not-embedded", W, "the course backup or the cartridge could not include the handbook PDF", "the "
-         "message says why; the course restores without it"),
+        ("handbook-not-embedded", W, "the course backup or the cartridge got no handbook PDF to pack", "the pdf "
+         "format's own message says why; fix that and build again"),
         ("cc-attempts", W, "a set limits attempts, which a Common Cartridge assessment cannot carry", "set the "
          "attempts in the LMS after import"),
         ("pdf-image-refused", E, "a picture cannot go into a PDF (not a declared asset, or of a refused type)",
