@@ -91,8 +91,8 @@ def test_the_tree_is_a_moodle2_course_backup_with_the_scorm12_packages(tmp_path:
 
 
 def test_questions_handbook_and_competency_links(tmp_path: Path) -> None:
-    """questions.xml is the moodle_xml format's bank question for question; the handbook resource is the pdf
-    format's handbook byte for byte; competency links name the competency_csv framework's id numbers."""
+    """questions.xml is the moodle_xml format's bank question for question; the handbook and guide resources are
+    the pdf format's files byte for byte; competency links name the competency_csv framework's id numbers."""
     mbz = _build(MINIMAL, tmp_path / "a", "moodle_course,moodle_xml,pdf,competency_csv")
     with tarfile.open(mbz, "r:gz") as tar:
         data = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}  # type: ignore[union-attr]
@@ -111,10 +111,10 @@ def test_questions_handbook_and_competency_links(tmp_path: Path) -> None:
         in_xml_categories
     # the handbook
     files = etree.fromstring(data["files.xml"])
-    [row] = [r for r in files.iter("file") if r.findtext("component") == "mod_resource"]
-    handbook = (tmp_path / "a" / "pdf" / "handbook.pdf").read_bytes()
-    assert row.findtext("filename") == "handbook.pdf" and row.findtext("contenthash") == hashlib.sha1(
-        handbook).hexdigest()
+    pdfs = {r.findtext("filename"): r.findtext("contenthash") for r in files.iter("file")
+            if r.findtext("component") == "mod_resource"}
+    assert pdfs == {name: hashlib.sha1((tmp_path / "a" / "pdf" / name).read_bytes()).hexdigest()
+                    for name in ("handbook.pdf", "TST.pdf")}
     # competencies: the framework's id number is the CSV's first data row's
     framework = (tmp_path / "a" / "moodle" / "competencies.csv").read_text(encoding="utf-8").splitlines()[1]
     course_links = etree.fromstring(data["course/competencies.xml"])

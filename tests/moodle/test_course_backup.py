@@ -99,7 +99,12 @@ def test_restores_into_a_course_with_a_section_per_set_in_programme_order(restor
     for section, cset in zip(sections[1:], sets, strict=True):
         rule = "Required set." if cset.required else "Elective set."
         assert rule in section["summary"], section["name"]
-        assert [a["modname"] for a in section["activities"]] == ["scorm", "quiz"] + ["assign"] * len(cset.portfolio)
+        assert [a["modname"] for a in section["activities"]] == (["scorm", "quiz"] + ["assign"] * len(cset.portfolio)
+                                                                 + ["resource"])
+        # the set's study guide, last: the pdf format's <set>.pdf as a File
+        guide = section["activities"][-1]
+        assert guide["idnumber"] == f"{cset.code}-guide" and guide["name"].endswith("study guide (PDF)")
+        assert [(f["filename"], f["mimetype"]) for f in guide["files"]] == [(f"{cset.code}.pdf", "application/pdf")]
         activity = section["activities"][0]
         assert activity["idnumber"] == cset.code
         scorm = activity["scorm"]
@@ -254,6 +259,8 @@ def test_course_and_activities_link_to_the_framework_outcomes(restored: dict[str
                 assert activity["competencies"] == [[framework, o, RULE_EVIDENCE] for o in own]
             elif activity["modname"] == "quiz":
                 assert activity["competencies"] == [[framework, o, RULE_NONE] for o in own]
-            else:
+            elif activity["modname"] == "assign":
                 task = tasks[activity["idnumber"]]
                 assert activity["competencies"] == [[framework, o, RULE_EVIDENCE] for o in task.outcomes]
+            else:  # the study guide: reading it is evidence of nothing
+                assert (activity["modname"], activity["competencies"]) == ("resource", [])

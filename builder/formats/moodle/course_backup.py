@@ -12,13 +12,13 @@ activities/scorm_N/, files.xml and files/ holding every file by its sha1, gzip-t
   docs/lms/moodle-scorm.md recommends and completion on "passed";
   a practice quiz drawing random questions from the set's outcome categories of the question bank
   (quiz.py: questions.xml is the moodle_xml format's bank, category for category); an assignment per
-  portfolio task graded with its rubric (assignment.py);
+  portfolio task graded with its rubric (assignment.py); the set's study guide PDF as a File resource;
 - competency links by id number: the course to every outcome, each activity to the outcomes it covers.
   Restore makes them only when the framework of the competency_csv format is on the site already (it
   looks each competency up by the framework's and its own id number and skips what it does not find).
 
-The handbook and the SCORM packages are the pdf and scorm12 formats' own files (dist/pdf/handbook.pdf,
-dist/scorm12/<set>.zip), handed over by the pipeline (Format.needs): a build of the course backup builds
+The PDFs and the SCORM packages are the pdf and scorm12 formats' own files (dist/pdf/handbook.pdf and
+<set>.pdf, dist/scorm12/<set>.zip), handed over by the pipeline (Format.needs): a build of the course backup builds
 those first, and the backup holds the very bytes a trainer would upload by hand.
 
 Moodle's restore does not parse a SCORM package (restore_scorm_stepslib only inserts rows): the backup
@@ -54,7 +54,7 @@ from builder.formats.moodle.mbz import empty_activity_files as _empty_activity_f
 from builder.formats.moodle.mbz import grade_item as _grade_item
 from builder.formats.moodle.question_bank import problems as bank_problems
 from builder.formats.moodle.quiz import Bank, add_set, quiz_activity
-from builder.formats.moodle.resource import resource_activity
+from builder.formats.moodle.resource import guide_pdf, handbook_pdf, resource_activity
 from builder.formats.player.package import LAUNCH
 from builder.render.context import WriteContext
 from builder.render.i18n import Catalogue
@@ -243,13 +243,17 @@ def _handbook_job() -> Job:
     return Job("pdf", None)
 
 
+def _guide_job(cset: CourseSet) -> Job:
+    return Job("pdf", cset.code)
+
+
 def _package_job(cset: CourseSet) -> Job:
     return Job("scorm12", cset.code)
 
 
 def backup_entries(course: Course, ctx: WriteContext, made: Made) -> tuple[dict[str, bytes], list[Diagnostic]]:
     """Every member of the .mbz by path, or the package errors that stop it. `made`: the handbook PDF and each
-    set's SCORM 1.2 package, as the pdf and scorm12 formats wrote them."""
+    set's SCORM 1.2 package and study guide PDF, as the pdf and scorm12 formats wrote them."""
     p = course.program
     time = calendar.timegm(p.released.timetuple())
     filename = f"{p.id}.mbz"
@@ -266,10 +270,10 @@ def backup_entries(course: Course, ctx: WriteContext, made: Made) -> tuple[dict[
     if not handbook:
         diags.append(report("handbook-not-embedded", "the course backup holds no handbook: the pdf format wrote "
                             "none (its own messages say why)", course.loc("program")))
-    for handbook_name, handbook_pdf in handbook.items():
+    for handbook_name, data in handbook.items():
         cmid += 1
-        file_id = files.add(100 + cmid, "mod_resource", "content", handbook_name, handbook_pdf, sortorder=1)
-        members, name = resource_activity(course, ctx, cmid, 1, time, file_id)
+        file_id = files.add(100 + cmid, "mod_resource", "content", handbook_name, data, sortorder=1)
+        members, name = resource_activity(handbook_pdf(course, ctx), cmid, 1, time, file_id)
         entries.update(members)
         top.append(cmid)
         activities.append(_content("resource", cmid, 1, name))
@@ -302,6 +306,13 @@ def backup_entries(course: Course, ctx: WriteContext, made: Made) -> tuple[dict[
             entries.update(members)
             sequence.append(cmid)
             activities.append(_content("assign", cmid, n + 1, name))
+        for guide_name, guide in made.read(_guide_job(cset)).items():  # (one: the pdf format's <set>.pdf)
+            cmid += 1
+            file_id = files.add(100 + cmid, "mod_resource", "content", guide_name, guide, sortorder=1)
+            members, name = resource_activity(guide_pdf(course, cset, ctx), cmid, n + 1, time, file_id)
+            entries.update(members)
+            sequence.append(cmid)
+            activities.append(_content("resource", cmid, n + 1, name))
         sections.append(("section", [("sectionid", n + 1), ("title", n), ("directory", f"sections/section_{n + 1}")]))
         summary = _rule_html(course, cset, ctx.catalogue) + cset.summary_html + _readings_html(cset, ctx.catalogue)
         entries[f"sections/section_{n + 1}/section.xml"] = _section(n + 1, n, f"{cset.code} {cset.title}", summary,
@@ -414,7 +425,7 @@ def _root_files(time: int) -> dict[str, bytes]:
 class MoodleCourse(Format):
     name = "moodle_course"
     folder = "moodle"
-    version = "4"
+    version = "5"
     uses = ("pdf", "scorm12")
 
     def owns(self, rel: str) -> bool:
@@ -424,7 +435,7 @@ class MoodleCourse(Format):
         return [Job(self.name, None)]
 
     def needs(self, course: Course, job: Job) -> list[Job]:
-        return [_handbook_job(), *(_package_job(s) for s in course.sets)]
+        return [_handbook_job(), *(job for s in course.sets for job in (_package_job(s), _guide_job(s)))]
 
     def check(self, course: Course) -> list[Diagnostic]:
         # what the SCORM packages inside cannot be, the scorm12 format (built with this one) says itself
