@@ -23,11 +23,6 @@ from builder.formats.base import Job
 TYPICAL = {"pdf": 8.0, "moodle_course": 1.0, "cc": 0.5}
 
 
-def _packs(job: Job) -> bool:
-    """A job that packs other formats' files (the course backup, the cartridge) starts after them."""
-    return bool(formats.get(job.format).uses)
-
-
 def _duration(seconds: float) -> str:
     if seconds < 60:
         return f"{max(1, round(seconds))} s"
@@ -46,10 +41,13 @@ class Tracker:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.pending: list[Job] = []
         self.times: dict[str, list[float]] = defaultdict(list)
+        # each planned format's Format.uses, looked up once: running() and status() run after every job
+        self.uses: dict[str, tuple[str, ...]] = {}
 
     def planned(self, jobs: list[Job]) -> None:
-        # the pipeline's order: the costliest first, and what packs others' files once those are done
-        self.pending = sorted(jobs, key=lambda j: (_packs(j), -job_cost(j)))
+        self.uses = {name: formats.get(name).uses for name in {j.format for j in jobs}}
+        # the pipeline's order: the costliest first, and what packs others' files (starts after them) last
+        self.pending = sorted(jobs, key=lambda j: (bool(self.uses[j.format]), -job_cost(j)))
 
     def finished(self, job: Job, status: str, seconds: float) -> None:
         if job in self.pending:
@@ -60,7 +58,7 @@ class Tracker:
     def running(self) -> list[Job]:
         """The first jobs in line, one per worker, leaving out a packing job while a format it packs is not done."""
         left = {j.format for j in self.pending}
-        free = [j for j in self.pending if not left.intersection(formats.get(j.format).uses)]
+        free = [j for j in self.pending if not left.intersection(self.uses[j.format])]
         return free[: self.workers]
 
     def status(self, fmt: str) -> str:
@@ -73,7 +71,7 @@ class Tracker:
             return "building " + ", ".join(now)
         ahead = Counter(j.format for j in self.pending[: self.pending.index(mine[0])])
         first = ", ".join(f"{n} {name}" for name, n in ahead.items())
-        used = [name for name in formats.get(fmt).uses if name in ahead]
+        used = [name for name in self.uses.get(fmt, ()) if name in ahead]
         if used:
             return f"waiting for the {' and '.join(used)} files it packs: {first} job(s) first"
         return f"waiting for a free worker: {first} job(s) first"
